@@ -1,0 +1,83 @@
+# Every target bootstraps what it needs: a machine with python3, make and the
+# package registries is enough. The project lives in .venv (uv, locked by
+# uv.lock); uv itself and the npm linter live in .tools/.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+REDOCLY_VERSION := 2.77.0
+TOOLS := .tools
+UV := $(TOOLS)/uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+REDOCLY := $(TOOLS)/node_modules/.bin/redocly
+SPEC := openapi/contacts.yaml
+GEN_CONFIG := openapi/generator-config.yaml
+GEN_DIR := generated_client
+
+# uv must use the machine's python3 and never download an interpreter.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export UV_NO_PROGRESS := 1
+# The generator's post-hooks call ruff: take the pinned one from .venv.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help install generate check-generated lint test contract fake bench mutants stress clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)/uv
+	$(TOOLS)/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(GEN_DIR)/pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.synced ## create .venv with the project, its console scripts and dev tools
+
+$(REDOCLY):
+	mkdir -p $(TOOLS)
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) @redocly/cli@$(REDOCLY_VERSION)
+
+generate: $(VENV)/.synced ## regenerate generated_client/ from the spec
+	$(BIN)/openapi-python-client generate --path $(SPEC) --config $(GEN_CONFIG) \
+	  --meta uv --fail-on-warning --overwrite --output-path $(GEN_DIR) >/dev/null
+	$(BIN)/python scripts/stamp_spec_hash.py $(SPEC) $(GEN_DIR)
+
+check-generated: $(VENV)/.synced ## fail if generated_client/ differs from a fresh generation
+	$(BIN)/python scripts/check_generated.py --spec $(SPEC) --config $(GEN_CONFIG) --committed $(GEN_DIR)
+
+lint: $(VENV)/.synced $(REDOCLY) ## spec linters, ruff and mypy (strict)
+	$(BIN)/openapi-spec-validator $(SPEC)
+	$(REDOCLY) lint --config openapi/redocly.yaml $(SPEC)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint check-generated ## everything CI runs
+	$(BIN)/pytest
+
+contract: $(VENV)/.synced ## the contract suite (embedded fake, or KAPSO_BASE_URL + KAPSO_API_KEY)
+	@test -d contract_tests && ls contract_tests/test_*.py >/dev/null 2>&1 \
+	  || { echo "make contract: the contract suite (contract_tests/) does not exist yet"; exit 2; }
+	$(BIN)/pytest contract_tests
+
+fake: $(VENV)/.synced ## serve the fake on 127.0.0.1:8080 (KEY=..., CONTACTS=..., SEED=...)
+	$(BIN)/kapso-fake --host 127.0.0.1 --port $${PORT:-8080} --contacts $${CONTACTS:-1000} \
+	  --seed $${SEED:-1} $${KEY:+--api-key $$KEY}
+
+bench: $(VENV)/.synced ## benchmarks (see benchmarks/)
+	@echo "make bench: not built yet"; exit 2
+
+mutants: $(VENV)/.synced ## mutation gauge of the contract suite
+	@echo "make mutants: not built yet"; exit 2
+
+stress: $(VENV)/.synced ## long robustness drills
+	@echo "make stress: not built yet"; exit 2
+
+clean: ## remove the environments and caches
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports
