@@ -14,7 +14,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 REDOCLY := $(TOOLS)/node_modules/.bin/redocly
 SPEC := openapi/contacts.yaml
-GEN_CONFIG := openapi/generator-config.yaml
 GEN_DIR := generated_client
 
 # uv must use the machine's python3 and never download an interpreter.
@@ -44,12 +43,10 @@ $(REDOCLY):
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS) @redocly/cli@$(REDOCLY_VERSION)
 
 generate: $(VENV)/.synced ## regenerate generated_client/ from the spec
-	$(BIN)/openapi-python-client generate --path $(SPEC) --config $(GEN_CONFIG) \
-	  --meta uv --fail-on-warning --overwrite --output-path $(GEN_DIR) >/dev/null
-	$(BIN)/python scripts/stamp_spec_hash.py $(SPEC) $(GEN_DIR)
+	$(BIN)/python scripts/generate.py
 
 check-generated: $(VENV)/.synced ## fail if generated_client/ differs from a fresh generation
-	$(BIN)/python scripts/check_generated.py --spec $(SPEC) --config $(GEN_CONFIG) --committed $(GEN_DIR)
+	$(BIN)/python scripts/generate.py --check
 
 lint: $(VENV)/.synced $(REDOCLY) ## spec linters, ruff and mypy (strict)
 	$(BIN)/openapi-spec-validator $(SPEC)
