@@ -1,0 +1,5 @@
+"""``python -m kapso_fake``: the same as ``kapso-fake``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""``kapso-fake``: serve the fake API with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import uvicorn
+
+from ._constants import CONTACTS_PATH
+from ._faults import FAULT_KINDS, FaultConfig
+from .app import create_app
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the command line, build the store and serve until interrupted."""
+    args = _parser().parse_args(argv)
+    keys: list[str] = args.api_key or []
+    if not keys:
+        keys = [f"kfake_{secrets.token_urlsafe(24)}"]
+        # The one key ever printed: the user has no other way to learn it.
+        print(f"kapso-fake: no --api-key given; generated API key: {keys[0]}", file=sys.stderr)
+    faults = FaultConfig(
+        rate=args.fault_rate,
+        seed=args.seed,
+        kinds=tuple(args.fault_kinds.split(",")),
+        retry_after=args.fault_retry_after,
+        delay=args.fault_delay,
+    )
+    started = time.perf_counter()
+    app = create_app(
+        api_keys=keys,
+        contacts=args.contacts,
+        seed=args.seed,
+        rate_limit=args.rate_limit,
+        db_path=args.db,
+        faults=faults,
+    )
+    print(
+        f"kapso-fake: {args.contacts} contacts (seed {args.seed}) loaded in "
+        f"{time.perf_counter() - started:.1f} s; serving "
+        f"http://{args.host}:{args.port}{CONTACTS_PATH}",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kapso-fake", description="A faithful fake of Kapso's WhatsApp contacts API."
+    )
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    add("--port", type=_bounded(int, 0, 65535), default=8080, help="port (default 8080)")
+    add("--contacts", type=_bounded(int, 0, None), default=1000, help="contacts to generate")
+    add("--seed", type=int, default=1, help="seed of the data and of the faults (default 1)")
+    add("--api-key", action="append", metavar="KEY", help="accepted key (repeatable)")
+    add("--db", metavar="PATH", help="SQLite file to rebuild and serve (default: in memory)")
+    add("--rate-limit", type=_bounded(int, 1, None), metavar="N", help="requests/min per key")
+    add("--fault-rate", type=_bounded(float, 0, 1), default=0.0, metavar="F",
+        help="share of requests (0..1) answered with an injected fault (default 0)")  # fmt: skip
+    add("--fault-kinds", default=",".join(FAULT_KINDS), metavar="K,K",
+        help=f"faults to draw from (default {','.join(FAULT_KINDS)})")  # fmt: skip
+    add("--fault-retry-after", type=_bounded(int, 0, None), default=1, metavar="S",
+        help="Retry-After of an injected 429 (default 1)")  # fmt: skip
+    add("--fault-delay", type=_bounded(float, 0, None), default=0.2, metavar="S",
+        help="seconds an injected delay lasts (default 0.2)")  # fmt: skip
+    add("--log-level", default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"])  # fmt: skip
+    return parser
+
+
+_Number = TypeVar("_Number", int, float)
+
+
+def _bounded(kind: type[_Number], low: float, high: float | None) -> Callable[[str], _Number]:
+    def parse(text: str) -> _Number:
+        try:
+            value = kind(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}, got {text}")
+        return value
+
+    return parse
+
+
+if __name__ == "__main__":
+    main()
