@@ -1,0 +1,1 @@
+"""Tests of the client layer (src/kapso_contacts)."""
