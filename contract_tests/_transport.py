@@ -1,0 +1,164 @@
+"""One httpx transport for everything that talks to the server.
+
+It counts requests against a budget, paces itself by `X-RateLimit-Remaining`,
+waits out `Retry-After` on a 429, and keeps a log of what it sent (never the
+API key) for the run summary and the reproductions.
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from contract_tests._constants import API_KEY_HEADER, MASK
+
+# Facts: over the limit Kapso answers 429 with `Retry-After: 60`.
+MAX_RETRY_AFTER = 120.0
+MAX_429_RETRIES = 2
+WINDOW_SECONDS = 60.0
+
+
+class BudgetExhausted(RuntimeError):
+    """The run has sent as many requests as it may."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentRequest:
+    """One request as sent, without credentials."""
+
+    method: str
+    url: str
+    status: int | None
+
+    def curl(self) -> str:
+        """A curl line reproducing the request, the key masked."""
+        return f"curl -sS -H '{API_KEY_HEADER}: {MASK}' {shlex.quote(self.url)}"
+
+
+@dataclass
+class RequestLog:
+    """Every request the suite sent, shared by all clients of a run."""
+
+    sent: list[SentRequest] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def count(self) -> int:
+        """Number of requests sent so far."""
+        return len(self.sent)
+
+    def record(self, request: httpx.Request, status: int | None) -> None:
+        """Add a request to the log."""
+        with self.lock:
+            self.sent.append(SentRequest(request.method, str(request.url), status))
+
+    def since(self, mark: int) -> list[SentRequest]:
+        """Requests sent after `mark` (a previous `count`)."""
+        return self.sent[mark:]
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class BudgetTransport(httpx.BaseTransport):
+    """Wrap a transport with a request budget, pacing and 429 handling."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        log: RequestLog,
+        *,
+        budget: int | None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._inner = inner
+        self._log = log
+        self._budget = budget
+        self._sleep = sleep
+        self._remaining: int | None = None
+        self._limit: int | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send, pacing first, retrying a 429 after its `Retry-After`."""
+        attempt = 0
+        while True:
+            self._spend(request)
+            self._pace()
+            response = self._inner.handle_request(request)
+            self._log.record(request, response.status_code)
+            self._observe(response)
+            if response.status_code != 429 or attempt >= MAX_429_RETRIES:
+                return response
+            wait = _seconds(response.headers.get("Retry-After")) or WINDOW_SECONDS
+            if wait > MAX_RETRY_AFTER:
+                return response
+            response.read()
+            response.close()
+            attempt += 1
+            self._sleep(wait)
+            self._remaining = None  # the wait was the server's own; start afresh
+
+    def _spend(self, request: httpx.Request) -> None:
+        if self._budget is not None and self._log.count >= self._budget:
+            raise BudgetExhausted(
+                f"request budget of {self._budget} spent before {request.method} {request.url.path}"
+            )
+
+    def _observe(self, response: httpx.Response) -> None:
+        remaining = _seconds(response.headers.get("X-RateLimit-Remaining"))
+        limit = _seconds(response.headers.get("X-RateLimit-Limit"))
+        self._remaining = int(remaining) if remaining is not None else None
+        self._limit = int(limit) if limit is not None else self._limit
+
+    def _pace(self) -> None:
+        """Spread requests once the per-minute allowance runs low; at 0, wait a window."""
+        if self._remaining is None:
+            return
+        if self._remaining <= 0:
+            self._sleep(WINDOW_SECONDS)
+            self._remaining = None
+        elif self._limit and self._remaining < max(5, self._limit // 10):
+            self._sleep(WINDOW_SECONDS / self._limit)
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()
+
+
+class AppTransport(httpx.BaseTransport):
+    """Serve requests from an ASGI app in-process (through Starlette's test client)."""
+
+    def __init__(self, app: Any) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from starlette.testclient import TestClient
+
+            self._client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+        self._client.__enter__()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Run the request through the app and return a detached response."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            answered = self._client.send(request)
+        # The body is already decoded: drop the encoding so it is not decoded twice.
+        headers = [(k, v) for k, v in answered.headers.raw if k.lower() != b"content-encoding"]
+        # A stream (not `content=`) so that the client reads it and times the response.
+        return httpx.Response(
+            answered.status_code, headers=headers, stream=httpx.ByteStream(answered.content)
+        )
+
+    def close(self) -> None:
+        """Stop the test client's event loop thread."""
+        self._client.__exit__(None, None, None)

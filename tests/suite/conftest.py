@@ -1,0 +1,10 @@
+"""Make the repo root importable: the suite under test lives in `contract_tests/`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parents[2])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
