@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import logging
@@ -23,6 +22,7 @@ import pytest
 from starlette.types import ASGIApp
 
 from kapso_contacts import AsyncKapsoContacts, KapsoContacts, RetryPolicy
+from kapso_fake.testing import SyncASGITransport
 
 #: An API key that must never show up anywhere a user can see.
 CANARY = "kapso_canary_7f3d9c1e5b2a4680"
@@ -173,25 +173,6 @@ def stub() -> Stub:
 # --------------------------------------------------------------------------- the fake in-process
 
 
-class LoopTransport(httpx.BaseTransport):
-    """A sync httpx transport into an ASGI app, on one private event loop."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._inner = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def call() -> httpx.Response:
-            response = await self._inner.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return self._loop.run_until_complete(call())
-
-    def close(self) -> None:
-        self._loop.close()
-
-
 # --------------------------------------------------------------------------- the fake on a port
 
 
@@ -249,7 +230,7 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: 
 def kapso_on(app: ASGIApp, *, api_key: str = KEY, **options: Any) -> KapsoContacts:
     """A sync client of ``app`` in-process (close it, or use it as a context manager)."""
     return KapsoContacts(
-        api_key=api_key, base_url=BASE_URL, transport=LoopTransport(app), **options
+        api_key=api_key, base_url=BASE_URL, transport=SyncASGITransport(app), **options
     )
 
 

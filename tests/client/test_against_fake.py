@@ -21,8 +21,9 @@ from starlette.applications import Starlette
 from kapso_contacts import AsyncKapsoContacts, KapsoContacts
 from kapso_contacts.cli import CliOverrides, cli
 from kapso_fake import FaultConfig, create_app
+from kapso_fake.testing import SyncASGITransport
 
-from .conftest import BASE_URL, KEY, FakeTime, LoopTransport
+from .conftest import BASE_URL, KEY, FakeTime
 
 CONTACTS = 12_000
 SEED = 7
@@ -78,7 +79,7 @@ def _assert_exactly_the_fakes_list(result: Result, truth: list[dict[str, Any]]) 
 def test_cli_lists_all_12000_contacts_past_the_legacy_window(
     app: Starlette, fake_time: FakeTime
 ) -> None:
-    counting = CountingTransport(LoopTransport(app))
+    counting = CountingTransport(SyncASGITransport(app))
     result = _cli(["list", "--all", "--format", "jsonl"], counting, fake_time)
     truth = _truth(app)
     assert len(truth) == CONTACTS > LEGACY_WINDOW
@@ -90,7 +91,7 @@ def test_cli_with_filters_lists_exactly_the_matching_contacts(
     app: Starlette, fake_time: FakeTime
 ) -> None:
     args = ["list", "--all", "--has-customer", "false", "--created-after", "2025-03-01T00:00:00Z"]
-    result = _cli([*args, "--format", "jsonl"], LoopTransport(app), fake_time)
+    result = _cli([*args, "--format", "jsonl"], SyncASGITransport(app), fake_time)
     truth = _truth(app, has_customer=False, created_after=datetime(2025, 3, 1, tzinfo=UTC))
     assert 0 < len(truth) < CONTACTS
     _assert_exactly_the_fakes_list(result, truth)
@@ -99,7 +100,7 @@ def test_cli_with_filters_lists_exactly_the_matching_contacts(
 def test_cli_survives_30_percent_faults_with_every_contact_once(fake_time: FakeTime) -> None:
     faults = FaultConfig(rate=0.3, seed=SEED, kinds=("503", "502", "429", "500"))
     app = create_app(api_keys=[KEY], contacts=CONTACTS, seed=SEED, faults=faults)
-    counting = CountingTransport(LoopTransport(app))
+    counting = CountingTransport(SyncASGITransport(app))
     result = _cli(["list", "--all", "--format", "jsonl"], counting, fake_time)
     _assert_exactly_the_fakes_list(result, _truth(app))
     failures = sum(n for status, n in counting.statuses.items() if status != 200)
@@ -114,7 +115,7 @@ def test_cli_under_a_per_minute_rate_limit_waits_instead_of_hitting_429(
     app = create_app(
         api_keys=[KEY], contacts=CONTACTS, seed=SEED, rate_limit=50, clock=fake_time.monotonic
     )
-    counting = CountingTransport(LoopTransport(app))
+    counting = CountingTransport(SyncASGITransport(app))
     result = _cli(["list", "--all", "--format", "jsonl"], counting, fake_time)
     _assert_exactly_the_fakes_list(result, _truth(app))
     assert counting.statuses == {200: 120}
@@ -131,7 +132,7 @@ def test_cli_under_faults_and_a_rate_limit_together(fake_time: FakeTime) -> None
         faults=faults,
         clock=fake_time.monotonic,
     )
-    counting = CountingTransport(LoopTransport(app))
+    counting = CountingTransport(SyncASGITransport(app))
     result = _cli(["list", "--all", "--format", "jsonl"], counting, fake_time)
     _assert_exactly_the_fakes_list(result, _truth(app))
     assert counting.statuses[200] == 120
@@ -141,7 +142,7 @@ def _sync_ids(app: Starlette, fake_time: FakeTime) -> list[str]:
     with KapsoContacts(
         api_key=KEY,
         base_url=BASE_URL,
-        transport=LoopTransport(app),
+        transport=SyncASGITransport(app),
         retry_policy=fake_time.policy(),
     ) as kapso:
         return [str(c.id) for c in kapso.iter_contacts()]

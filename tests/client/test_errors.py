@@ -28,12 +28,12 @@ from kapso_contacts import (
     RateLimitError,
 )
 from kapso_fake import FaultConfig, create_app
+from kapso_fake.testing import SyncASGITransport
 
 from .conftest import (
     BASE_URL,
     KEY,
     FakeTime,
-    LoopTransport,
     Stub,
     async_kapso_on,
     contact,
@@ -143,7 +143,7 @@ def test_a_wrong_base_url_raises_not_found_with_a_hint() -> None:
     app = _fake()
     with (
         KapsoContacts(
-            api_key=KEY, base_url="http://testserver/v1", transport=LoopTransport(app)
+            api_key=KEY, base_url="http://testserver/v1", transport=SyncASGITransport(app)
         ) as k,
         pytest.raises(NotFoundError, match="KAPSO_BASE_URL"),
     ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -11,35 +10,19 @@ import pytest
 from starlette.applications import Starlette
 
 from kapso_fake import ContactStore, create_app
+from kapso_fake.testing import SyncASGITransport
 
 KEY = "test-key-for-the-fake"
 PATH = "/platform/v1/whatsapp/contacts"
 Params = Mapping[str, str | int]
 
 
-class LoopTransport(httpx.BaseTransport):
-    """A sync httpx transport into an ASGI app, on one event loop (5x faster than TestClient)."""
-
-    def __init__(self, app: Starlette) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._inner = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def call() -> httpx.Response:
-            response = await self._inner.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return self._loop.run_until_complete(call())
-
-    def close(self) -> None:
-        self._loop.close()
-
-
 def client_for(app: Starlette, key: str | None = KEY) -> httpx.Client:
     """Return a client of ``app`` sending ``key`` (none when ``None``)."""
     headers = {"X-API-Key": key} if key is not None else {}
-    return httpx.Client(transport=LoopTransport(app), base_url="http://testserver", headers=headers)
+    return httpx.Client(
+        transport=SyncASGITransport(app), base_url="http://testserver", headers=headers
+    )
 
 
 def walk_cursor(client: httpx.Client, params: Params, limit: int) -> list[dict[str, Any]]:
