@@ -5,14 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,55 +171,12 @@ def stub() -> Stub:
 # --------------------------------------------------------------------------- the fake on a port
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def console_script(name: str) -> str:
     path = Path(sys.executable).parent / name
     found = str(path) if path.exists() else shutil.which(name)
     if found is None:
         pytest.skip(f"console script {name} is not installed")
     return found
-
-
-@contextmanager
-def kapso_fake_process(*args: str, timeout: float = 20.0) -> Iterator[str]:
-    """Run ``kapso-fake`` on a free loopback port; yield its base URL; stop it after."""
-    port = free_port()
-    command = [console_script("kapso-fake"), "--host", "127.0.0.1", "--port", str(port), *args]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
-    )
-    base_url = f"http://127.0.0.1:{port}/platform/v1"
-    try:
-        _wait_until_listening(port, process, timeout)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
-
-
-def _wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"kapso-fake exited with {process.returncode}: {stderr}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"kapso-fake did not listen on port {port} within {timeout} s")
 
 
 def kapso_on(app: ASGIApp, *, api_key: str = KEY, **options: Any) -> KapsoContacts:

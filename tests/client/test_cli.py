@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kapso_contacts.cli import CliOverrides, ExitCode, cli
+from kapso_fake.testing import free_port
 
-from .conftest import BASE_URL, KEY, FakeTime, Stub, contact, free_port, offset_cursor
+from .conftest import BASE_URL, KEY, FakeTime, Stub, contact, offset_cursor
 
 ENV = {"KAPSO_API_KEY": KEY, "KAPSO_BASE_URL": BASE_URL}
 

@@ -28,7 +28,7 @@ from kapso_contacts import (
     RateLimitError,
 )
 from kapso_fake import FaultConfig, create_app
-from kapso_fake.testing import SyncASGITransport
+from kapso_fake.testing import SyncASGITransport, free_port
 
 from .conftest import (
     BASE_URL,
@@ -37,7 +37,6 @@ from .conftest import (
     Stub,
     async_kapso_on,
     contact,
-    free_port,
     kapso_on,
 )
 

@@ -1,18 +1,43 @@
-"""The committed generated client carries the fingerprint of the spec it came from."""
+"""The committed generated client is a golden record: stamped, and checked file by file."""
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_generated_client_was_generated_from_the_current_spec() -> None:
     # A fast guard: `make check-generated` is the full byte-for-byte comparison.
-    spec = importlib.util.spec_from_file_location("generate", REPO / "scripts" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+    generate = _load_generate_script()
     stamp = (REPO / "generated_client" / "SPEC_SHA256").read_text().strip()
     assert stamp == generate.spec_fingerprint(), "generated_client/ is stale: run `make generate`"
+
+
+def _load_generate_script() -> Any:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "scripts" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_check_catches_a_one_character_edit_and_stale_extra_files(tmp_path: Path) -> None:
+    generate = _load_generate_script()
+    fresh, committed = tmp_path / "fresh", tmp_path / "committed"
+    shutil.copytree(REPO / "generated_client", fresh)
+    shutil.copytree(REPO / "generated_client", committed)
+    assert generate.tree_differences(fresh, committed) == []
+    client = committed / "kapso_contacts_api" / "client.py"
+    client.write_text(client.read_text().replace("import", "imporT", 1))
+    (committed / "kapso_contacts_api" / "stale.py").write_text("")
+    (committed / "README.md").unlink()
+    assert generate.tree_differences(fresh, committed) == [
+        "differs: kapso_contacts_api/client.py",
+        "missing from committed copy: README.md",
+        "not produced by the generator: kapso_contacts_api/stale.py",
+    ]
