@@ -14,11 +14,15 @@ import uvicorn
 from ._constants import CONTACTS_PATH
 from ._faults import FAULT_KINDS, FaultConfig
 from .app import create_app
+from .mutants import MUTANTS, apply_mutant, describe_mutants
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse the command line, build the store and serve until interrupted."""
     args = _parser().parse_args(argv)
+    if args.list_mutants:
+        print(describe_mutants())
+        return
     keys: list[str] = args.api_key or []
     if not keys:
         keys = [f"kfake_{secrets.token_urlsafe(24)}"]
@@ -47,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # A mutant (a deliberate contract violation, for the mutation gauge) wraps the
+    # app from outside; the fake itself never knows.
+    served = app if args.mutant is None else apply_mutant(app, args.mutant, api_keys=keys)
+    uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         help="Retry-After of an injected 429 (default 1)")  # fmt: skip
     add("--fault-delay", type=_bounded(float, 0, None), default=0.2, metavar="S",
         help="seconds an injected delay lasts (default 0.2)")  # fmt: skip
+    add("--mutant", choices=sorted(MUTANTS), metavar="NAME",
+        help="serve with one contract violation (mutation gauge; see --list-mutants)")  # fmt: skip
+    add("--list-mutants", action="store_true", help="list the mutants and exit")
     add("--log-level", default="info",
         choices=["critical", "error", "warning", "info", "debug", "trace"])  # fmt: skip
     return parser
