@@ -66,8 +66,9 @@ fake: $(VENV)/.synced ## serve the fake on 127.0.0.1:8080 (KEY=..., CONTACTS=...
 	$(BIN)/kapso-fake --host 127.0.0.1 --port $${PORT:-8080} --contacts $${CONTACTS:-1000} \
 	  --seed $${SEED:-1} $${KEY:+--api-key $$KEY}
 
-bench: $(VENV)/.synced ## benchmarks (see benchmarks/)
-	@echo "make bench: not built yet"; exit 2
+bench: $(VENV)/.synced ## benchmarks: the fake vs Prism, data sizes, client, rate limit, suite (QUICK=1: short)
+	bash scripts/install_bench_tools.sh
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
 mutants: $(VENV)/.synced ## mutation gauge of the contract suite (reports/, docs/mutants.md)
 	$(BIN)/python scripts/mutants.py

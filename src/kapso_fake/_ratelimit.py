@@ -23,10 +23,16 @@ class RateLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, clock: Callable[[], float] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        window_seconds: float = WINDOW_SECONDS,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.app = app
         self.limit = limit
+        self.window_seconds = window_seconds
         self.clock = clock or time.monotonic
         self._window = -1
         self._counts: dict[bytes, int] = {}
@@ -36,7 +42,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         now = self.clock()
-        window = math.floor(now / WINDOW_SECONDS)
+        window = math.floor(now / self.window_seconds)
         if window != self._window:
             self._window, self._counts = window, {}
         # Buckets are keyed by a digest: the limiter never holds a client's key.
@@ -44,7 +50,7 @@ class RateLimitMiddleware:
         bucket = hashlib.sha256(key).digest()
         used = self._counts.get(bucket, 0)
         if used >= self.limit:
-            retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+            retry_after = max(1, math.ceil((window + 1) * self.window_seconds - now))
             response = json_response(
                 {
                     "error": "Rate limit exceeded",

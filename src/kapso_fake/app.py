@@ -28,6 +28,7 @@ def create_app(
     contacts: int = 1000,
     seed: int = 1,
     rate_limit: int | None = None,
+    rate_window: float = 60.0,
     fault_rate: float = 0.0,
     db_path: str | Path | None = None,
     store: ContactStore | None = None,
@@ -41,6 +42,8 @@ def create_app(
         contacts: how many generated contacts (ignored when ``store`` is given).
         seed: the seed of the generated data and of the fault injection.
         rate_limit: requests per minute per key; ``None`` for no limit.
+        rate_window: length of a rate-limit window in seconds (Kapso's is 60;
+            shorter windows keep rate-limit drills and benchmarks short).
         fault_rate: share of requests (0..1) answered with an injected fault.
         db_path: an SQLite file to (re)build the store in; in memory when ``None``.
         store: an existing store to serve instead of generating one.
@@ -65,7 +68,11 @@ def create_app(
     if fault_config.rate > 0:
         middleware.append(Middleware(FaultMiddleware, config=fault_config))
     if rate_limit is not None:
-        middleware.append(Middleware(RateLimitMiddleware, limit=rate_limit, clock=clock))
+        middleware.append(
+            Middleware(
+                RateLimitMiddleware, limit=rate_limit, window_seconds=rate_window, clock=clock
+            )
+        )
 
     async def list_contacts(request: Request) -> Response:
         presented = request.headers.get("x-api-key", "").encode("latin-1")

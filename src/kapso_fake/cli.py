@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         contacts=args.contacts,
         seed=args.seed,
         rate_limit=args.rate_limit,
+        rate_window=args.rate_window,
         db_path=args.db,
         faults=faults,
     )
@@ -69,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--api-key", action="append", metavar="KEY", help="accepted key (repeatable)")
     add("--db", metavar="PATH", help="SQLite file to rebuild and serve (default: in memory)")
     add("--rate-limit", type=_bounded(int, 1, None), metavar="N", help="requests/min per key")
+    add("--rate-window", type=_bounded(float, 0.1, None), default=60.0, metavar="SECONDS",
+        help="length of a rate-limit window (default 60: Kapso's minute)")  # fmt: skip
     add("--fault-rate", type=_bounded(float, 0, 1), default=0.0, metavar="F",
         help="share of requests (0..1) answered with an injected fault (default 0)")  # fmt: skip
     add("--fault-kinds", default=",".join(FAULT_KINDS), metavar="K,K",

@@ -39,6 +39,10 @@ _INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS customers_id ON customers (id);
 CREATE UNIQUE INDEX IF NOT EXISTS contacts_id ON contacts (id);
 CREATE UNIQUE INDEX IF NOT EXISTS contacts_keyset ON contacts (created_at, id);
+-- The substring and has_customer filters are tested on this index's own
+-- columns while walking in keyset order: no table lookup for a non-match.
+CREATE INDEX IF NOT EXISTS contacts_keyset_filters
+    ON contacts (created_at, id, profile_name_folded, wa_id, customer_id);
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts (customer_id, created_at, id);
 CREATE INDEX IF NOT EXISTS contacts_bsuid ON contacts (business_scoped_user_id, created_at, id);
 CREATE INDEX IF NOT EXISTS customers_external_id ON customers (external_id);

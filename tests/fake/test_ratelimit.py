@@ -63,6 +63,21 @@ def test_each_key_has_its_own_budget_and_a_new_minute_resets(
         assert mine.get(PATH).status_code == 200
 
 
+def test_a_shorter_window_resets_sooner_and_says_so_in_retry_after(
+    clock: Clock, small_store: ContactStore
+) -> None:
+    app = create_app(api_keys=[KEY], store=small_store, rate_limit=1, rate_window=4.0, clock=clock)
+    with client_for(app) as client:
+        assert client.get(PATH).status_code == 200
+        clock.now += 1
+        limited = client.get(PATH)
+        clock.now += 3
+        again = client.get(PATH)
+    assert limited.status_code == 429
+    assert limited.headers["retry-after"] == "3"
+    assert again.status_code == 200
+
+
 def test_errors_carry_the_headers_too(clock: Clock, small_store: ContactStore) -> None:
     app = create_app(api_keys=[KEY], store=small_store, rate_limit=5, clock=clock)
     with client_for(app) as client, client_for(app, key="wrong") as stranger:
