@@ -1,0 +1,1 @@
+"""`make bench`: the fake against Prism, across sizes, the client, the rate limit, the suite."""

@@ -1,0 +1,149 @@
+"""The client: parsing a page with the generated models, and walking a fake on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import httpx
+from kapso_contacts_api.models import ContactList
+
+from ._proc import API_KEY, BIN, CONTACTS_PATH, ROOT, fake_argv, free_port, serve
+
+_MARKER = "BENCH-JSON "
+
+
+def parse_page(body: bytes, *, repeat: int = 7, budget: float = 0.3) -> dict[str, object]:
+    """Time ``ContactList.from_dict(json.loads(body))`` against ``json.loads(body)``.
+
+    Each timing is the median over ``repeat`` runs of a loop sized to take
+    about ``budget`` seconds; the two are interleaved.
+    """
+    page = json.loads(body)
+
+    def plain() -> Any:
+        return json.loads(body)
+
+    def models() -> Any:
+        return ContactList.from_dict(json.loads(body))
+
+    loops = {
+        name: max(1, int(budget / timeit.timeit(fn, number=20) * 20))
+        for name, fn in (("json", plain), ("models", models))
+    }
+    times: dict[str, list[float]] = {"json": [], "models": []}
+    for _ in range(repeat):
+        for name, fn in (("json", plain), ("models", models)):
+            times[name].append(timeit.timeit(fn, number=loops[name]) / loops[name])
+    json_us = statistics.median(times["json"]) * 1e6
+    models_us = statistics.median(times["models"]) * 1e6
+    return {
+        "contacts": len(page["data"]),
+        "bytes": len(body),
+        "json_loads_us": round(json_us, 1),
+        "models_us": round(models_us, 1),
+        "ratio_models_over_json": round(models_us / json_us, 1),
+    }
+
+
+def walk(base_url: str, *, window: float | None = None, timeout: float = 600) -> dict[str, Any]:
+    """Walk every contact of ``base_url`` with the client library, in its own process."""
+    argv = [sys.executable, "-m", "benchmarks._walk", base_url]
+    if window is not None:
+        argv += ["--window", str(window)]
+    done = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith(_MARKER)), None)
+    if line is None:
+        raise RuntimeError(f"walk printed no result (exit {done.returncode}):\n{done.stderr}")
+    result: dict[str, Any] = json.loads(line[len(_MARKER) :])
+    result["contacts_per_second"] = round(result["contacts"] / result["seconds"])
+    result["seconds"] = round(result["seconds"], 2)
+    result["peak_rss_mib"] = round(result["peak_rss_mib"], 1)
+    return result
+
+
+def walk_cli(base_url: str, *, timeout: float = 600) -> dict[str, Any] | None:
+    """Walk with ``kapso-contacts list --all --format jsonl``; output counted, then dropped."""
+    if find_spec("kapso_contacts.cli") is None:
+        return None
+    argv = [str(BIN / "kapso-contacts"), "list", "--all", "--format", "jsonl"]
+    env = {**os.environ, "KAPSO_BASE_URL": base_url, "KAPSO_API_KEY": API_KEY}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    lines = 0
+    assert process.stdout is not None
+    deadline = started + timeout
+    for _ in process.stdout:
+        lines += 1
+        if time.perf_counter() > deadline:
+            process.kill()
+            break
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    return {
+        "contacts": lines,
+        "seconds": round(seconds, 2),
+        "contacts_per_second": round(lines / seconds),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "exit": process.returncode,
+        "stderr_tail": stderr.strip().splitlines()[-3:],
+    }
+
+
+def run(
+    *,
+    sizes: tuple[int, int],
+    log_dir: Path,
+    log: Callable[[str], None] = print,
+) -> dict[str, object]:
+    """Parse a 100-contact page; walk a small and a large fake (flat memory means equal peaks)."""
+    small, large = sizes
+    results: dict[str, object] = {}
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for size in (small, large):
+            port = free_port()
+            servers[size] = stack.enter_context(
+                serve(f"fake-walk-{size}", fake_argv(port, size), port, CONTACTS_PATH, log_dir)
+            )
+        body = httpx.get(
+            servers[large].base_url + CONTACTS_PATH,
+            params={"limit": 100},
+            headers={"X-API-Key": API_KEY},
+        ).content
+        results["parse"] = parse_page(body)
+        log(f"  parse: {results['parse']}")
+        walks: dict[str, object] = {}
+        for size in (small, large):
+            walks[str(size)] = walk(servers[size].base_url + "/platform/v1")
+            log(f"  walk {size:,}: {walks[str(size)]}")
+        cli = walk_cli(servers[large].base_url + "/platform/v1")
+        if cli is not None:
+            walks[f"{large} cli"] = cli
+            log(f"  CLI walk {large:,}: {cli}")
+        results["walks"] = walks
+    small_walk, large_walk = walks[str(small)], walks[str(large)]
+    assert isinstance(small_walk, dict)
+    assert isinstance(large_walk, dict)
+    results["ratios"] = {
+        f"peak memory {large:,} / {small:,}": round(
+            large_walk["peak_rss_mib"] / small_walk["peak_rss_mib"], 2
+        ),
+    }
+    return results
