@@ -14,6 +14,7 @@ from kapso_contacts_api.api.contacts import list_contacts
 from kapso_contacts_api.errors import UnexpectedStatus
 from kapso_contacts_api.models import ContactList, Error, LegacyPaginationLimitError
 
+from contract_tests import _spec
 from contract_tests._constants import API_KEY_HEADER, MASK
 from contract_tests._drift import DRIFT
 from contract_tests._transport import BudgetExhausted
@@ -117,6 +118,7 @@ class Api:
         body = _json(detailed.content)
         headers = httpx.Headers(dict(detailed.headers))
         DRIFT.observe(int(detailed.status_code), headers, body, url)
+        conforms(int(detailed.status_code), headers, body, url)
         return Answer(int(detailed.status_code), headers, body, detailed.parsed, url)
 
     def raw(self, params: dict[str, str], *, client: httpx.Client | None = None) -> Answer:
@@ -128,6 +130,7 @@ class Api:
         body = _json(response.content)
         url = str(response.url)
         DRIFT.observe(response.status_code, response.headers, body, url)
+        conforms(response.status_code, response.headers, body, url)
         try:
             parsed = _parse(response.status_code, body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -142,6 +145,28 @@ class Api:
         for name in ("created_after", "created_before"):
             if name in params and not isinstance(params[name], datetime):
                 raise TypeError(f"{name} must be a datetime here; use Api.raw for text")
+
+
+def conforms(status: int, headers: httpx.Headers, body: Any, url: str) -> None:
+    """Spec: every documented answer is application/json; a 200 body is a ContactList.
+
+    The schema layer checks this on its own cases; here it costs no request and
+    covers every answer of the semantic layer too.
+    """
+    if status not in _spec.documented_statuses():
+        return
+    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise AssertionError(
+            f"a {status} answer is application/json (spec); got Content-Type {media!r}"
+            f" for GET {url}"
+        )
+    if status == 200:
+        problem = _spec.contact_list_problem(body)
+        if problem:
+            raise AssertionError(
+                f"a 200 body matches the spec's ContactList schema; {problem} for GET {url}"
+            )
 
 
 _LAST_URL: dict[int, str] = {}

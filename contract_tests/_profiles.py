@@ -4,6 +4,8 @@
 - `dev`: randomized, with the local example database (the default off CI).
 - `thorough`: many more examples, on demand.
 - `live`: a handful of examples, for a rate-limited server on a request budget.
+  No shrink phase: a failure is reported as found, instead of spending the
+  budget on minimising it (a budget spent shrinking used to hide the failure).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from contract_tests._constants import ENV_PROFILE
 
@@ -33,6 +35,9 @@ SIZES = {
 
 # The run's Hypothesis seed (None when derandomized); set by conftest.
 SEED: int | None = None
+
+# Every request counts against a server's budget: generate, report, never shrink.
+LIVE_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
@@ -64,6 +69,8 @@ def register() -> str:
         derandomize=False,
         max_examples=SIZES["live"].semantic,
         suppress_health_check=_SLOW,
+        phases=LIVE_PHASES,
+        report_multiple_bugs=False,
     )
     name = selected()
     settings.load_profile("contract-ci" if name == "ci" else name)

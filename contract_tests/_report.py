@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests._constants import ENV_STRICT_DRIFT, MASK
+from contract_tests import _budget
+from contract_tests._constants import ENV_STRICT_BUDGET, ENV_STRICT_DRIFT, MASK
 from contract_tests._drift import DRIFT
 from contract_tests._target import Target
 from contract_tests._transport import RequestLog
@@ -40,6 +41,7 @@ class ContractReport:
     seed: int | None
     passed: int = 0
     skipped: int = 0
+    budget_skipped: int = 0
     failed: list[Failed] = field(default_factory=list)
     _marks: dict[str, int] = field(default_factory=dict)
     _messages: dict[str, str] = field(default_factory=dict)
@@ -68,7 +70,27 @@ class ContractReport:
             curl = _schemathesis_curl(str(value))
             if curl:
                 self._curls[item.nodeid] = self.scrub(curl)
-        yield
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        spend = _budget.LEDGER.current if _budget.LEDGER is not None else None
+        if (
+            report.skipped
+            and call.when == "call"
+            and spend is not None
+            and spend.nodeid == item.nodeid
+            and spend.failure is not None
+            and _budget.is_budget_skip(report.longrepr)
+        ):
+            # The budget ran out after this test had already failed: the failure stands.
+            message = self.scrub(spend.failure)
+            report.outcome = "failed"
+            report.longrepr = (
+                f"{message}\n(this example failed before the budget ran out; the replay"
+                " Hypothesis makes of a failure could not be completed)"
+            )
+            self._messages[item.nodeid] = first_line(message)
+            if spend.failure_curl:
+                self._curls[item.nodeid] = self.reproduction(spend.failure_curl)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -85,6 +107,8 @@ class ContractReport:
             self.passed += 1
         elif report.skipped:
             self.skipped += 1
+            if _budget.is_budget_skip(report.longrepr):
+                self.budget_skipped += 1
         else:
             sent = self.log.since(self._marks.get(report.nodeid, 0))
             message = self._messages.get(report.nodeid) or first_line(
@@ -115,6 +139,7 @@ class ContractReport:
         ]
         if self.target.in_process:
             out.append("          (reproductions target `make fake`, which serves the same data)")
+        out.extend(self.budget_lines())
         for failed in self.failed:
             out.append(f"FAILED {failed.name}")
             out.append(f"  {failed.message}")
@@ -128,9 +153,32 @@ class ContractReport:
             out.extend(f"  - {self.scrub(line)}" for line in drift)
         return out
 
+    def budget_lines(self) -> list[str]:
+        """Loud lines when the request budget cut the run short."""
+        out: list[str] = []
+        if self.budget_skipped:
+            level = "FAILURE (strict)" if _strict_budget() else "not a clean pass"
+            out.append(
+                f"INCOMPLETE ({level}): {self.budget_skipped} checks skipped, the request"
+                f" budget of {self.target.budget} was spent before they ran; raise"
+                f" KAPSO_CONTRACT_MAX_REQUESTS (KAPSO_CONTRACT_STRICT_BUDGET=1 fails such a run)"
+            )
+        trimmed = _budget.LEDGER.trimmed() if _budget.LEDGER is not None else []
+        if trimmed:
+            shown = ", ".join(
+                f"{spend.nodeid.split('::')[-1]} ({spend.examples})" for spend in trimmed[:8]
+            )
+            out.append(
+                f"budget:   {len(trimmed)} properties stopped at their share of the budget"
+                f" (examples checked): {shown}"
+            )
+        return out
+
     def markdown(self) -> str:
         """The summary as Markdown for GITHUB_STEP_SUMMARY."""
         verdict = "passed" if not self.failed else f"{len(self.failed)} failed"
+        if not self.failed and self.budget_skipped:
+            verdict = f"incomplete ({self.budget_skipped} checks skipped for lack of budget)"
         body = "\n".join(self.lines())
         return f"## Kapso contract suite: {verdict}\n\n```text\n{body}\n```\n"
 
@@ -144,10 +192,16 @@ class ContractReport:
         strict = os.environ.get(ENV_STRICT_DRIFT, "") in ("1", "true", "yes")
         if strict and DRIFT.items and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if _strict_budget() and self.budget_skipped and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         path = os.environ.get("GITHUB_STEP_SUMMARY")
         if path:
             with open(path, "a", encoding="utf-8") as handle:
                 handle.write(self.scrub(self.markdown()))
+
+
+def _strict_budget() -> bool:
+    return os.environ.get(ENV_STRICT_BUDGET, "").lower() in ("1", "true", "yes")
 
 
 def _failure_line(failure: BaseException) -> str:

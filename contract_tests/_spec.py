@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
 import yaml
 
 from contract_tests._constants import OPERATION_PATH, SPEC_PATH
@@ -54,3 +55,19 @@ def documented_fields() -> dict[str, frozenset[str]]:
             "LegacyPaginationLimitError",
         )
     }
+
+
+@cache
+def _contact_list_validator() -> Any:
+    schema = {"$ref": "#/components/schemas/ContactList", "components": spec()["components"]}
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+def contact_list_problem(body: Any) -> str | None:
+    """The first way `body` breaks the ContactList schema (formats included), or None."""
+    for error in _contact_list_validator().iter_errors(body):
+        where = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.instance_path
+        )
+        return f"body{where}: {error.message[:160]}"
+    return None

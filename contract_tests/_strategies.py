@@ -94,3 +94,44 @@ def loose_filter_sets(contacts: list[dict[str, Any]]) -> st.SearchStrategy[dict[
     return names.flatmap(
         lambda chosen: st.fixed_dictionaries({name: options[name] for name in sorted(chosen)})
     )
+
+
+def _non_ascii_cased(char: str) -> bool:
+    """A letter outside ASCII that has case (É, ø, Σ, Ł, ...)."""
+    return ord(char) > 127 and char.upper() != char.lower()
+
+
+# Case changes that keep the length (ß -> SS and the like are left out: no position to compare).
+NON_ASCII_CASE_CHANGES: tuple[Callable[[str], str], ...] = (str.upper, str.lower, str.swapcase)
+
+
+def non_ascii_case_needles(
+    contacts: list[dict[str, Any]],
+) -> st.SearchStrategy[tuple[str, str]] | None:
+    """(name, needle): a piece of a real name, 1-6 characters around a non-ASCII cased letter,
+    with its case changed so that this letter's case differs; None if no name qualifies."""
+    names = [n for n in _values(contacts, "profile_name") if any(map(_non_ascii_cased, n))]
+    if not names:
+        return None
+
+    def pieces(name: str) -> st.SearchStrategy[tuple[str, str]]:
+        spots = [i for i, char in enumerate(name) if _non_ascii_cased(char)]
+        return st.sampled_from(spots).flatmap(
+            lambda at: (
+                st.tuples(
+                    st.integers(max(0, at - 3), at),
+                    st.integers(at + 1, min(len(name), at + 3)),
+                    st.sampled_from(NON_ASCII_CASE_CHANGES),
+                )
+                .map(lambda cut: (cut[0], cut[1], cut[2](name[cut[0] : cut[1]])))
+                .filter(lambda cut: _flips(name, at, cut[0], cut[1], cut[2]))
+                .map(lambda cut: (name, cut[2]))
+            )
+        )
+
+    return st.sampled_from(names).flatmap(pieces)
+
+
+def _flips(name: str, at: int, start: int, end: int, needle: str) -> bool:
+    """The needle keeps the piece's length and changes the case of the letter at `at`."""
+    return len(needle) == end - start and needle[at - start] != name[at]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,3 +79,20 @@ def legacy_walk(api: Api, query: dict[str, Any], per_page: int, max_contacts: in
                 f" within {max_pages} pages; meta.total_pages={total_pages} (GET {page.url})"
             )
         number += 1
+
+
+_WINDOW_WALKS: weakref.WeakKeyDictionary[Api, dict[str, Walk]] = weakref.WeakKeyDictionary()
+
+
+def window_walk(api: Api, query: dict[str, Any], max_contacts: int) -> Walk:
+    """The unfiltered cursor walk of a window (limit 100), read once per run and kept.
+
+    The reference the filter checks compare against: a window lies in the past,
+    so the same request gives the same answer; reading it once leaves the
+    budget to the filtered walks under test.
+    """
+    key = repr(sorted((name, str(value)) for name, value in query.items()))
+    walks = _WINDOW_WALKS.setdefault(api, {})
+    if key not in walks:
+        walks[key] = cursor_walk(api, query, 100, max_contacts)
+    return walks[key]

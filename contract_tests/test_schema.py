@@ -21,7 +21,7 @@ from schemathesis import Case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import ignored_auth
 
-from contract_tests import _profiles, _target
+from contract_tests import _budget, _profiles, _target
 from contract_tests._api import Api
 from contract_tests._constants import API_KEY_HEADER, ENV_BASE_URL, FAKE_BASE_URL, SPEC_PATH
 from contract_tests._cursors import POOL
@@ -76,6 +76,10 @@ def send(case: Case[Any], api: Api, target: Target) -> httpx.Response | None:
     """
     if case.method != "GET" and not target.in_process:
         return None
+    ledger = _budget.LEDGER
+    if ledger is not None and ledger.share_spent():
+        ledger.withhold()  # the schema layer's share of the budget is spent
+        return None
     prepare_case(case, lambda query: _fetch(api, query))
     kwargs = case.as_transport_kwargs(base_url=target.base_url)
     prepared = requests.Request(
@@ -114,11 +118,18 @@ def test_schema_contract(case: Case[Any], api: Api, target: Target) -> None:
         transport["base_url"] = target.base_url
     # ignored_auth probes the server without the key; once per run is enough.
     excluded = [ignored_auth] if _AUTH_CONFIRMED else []
-    case.validate_response(
-        response,
-        headers={API_KEY_HEADER: target.api_key},
-        transport_kwargs=transport,
-        excluded_checks=excluded,
-    )
+    try:
+        case.validate_response(
+            response,
+            headers={API_KEY_HEADER: target.api_key},
+            transport_kwargs=transport,
+            excluded_checks=excluded,
+        )
+    except Exception as exc:
+        if _budget.LEDGER is not None:
+            _budget.LEDGER.saw_failure(_budget.failure_text(exc))
+        raise
+    if _budget.LEDGER is not None:
+        _budget.LEDGER.example_done()
     if response.status_code == 200 and not excluded:
         _AUTH_CONFIRMED.append(True)

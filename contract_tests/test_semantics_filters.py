@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contract_tests import _checks, _model
+from contract_tests import _budget, _checks, _model
 from contract_tests._api import Api
 from contract_tests._recipes import RECIPES
-from contract_tests._strategies import filter_sets, limits, windows
-from contract_tests._walk import cursor_walk
-from contract_tests._windows import Anchor, window
+from contract_tests._strategies import filter_sets, limits, non_ascii_case_needles, windows
+from contract_tests._walk import cursor_walk, window_walk
+from contract_tests._windows import Anchor, Window, window
 
 OFFSETS = (0, 330, -300, 60, -720)
 
@@ -30,8 +30,35 @@ def test_filters_are_sound_and_complete(api: Api, anchor: Anchor, data: st.DataO
     window = data.draw(windows(anchor), label="window")
     filters = data.draw(filter_sets(window.expected or anchor.contacts), label="filters")
     limit = data.draw(limits(), label="limit")
-    unfiltered = cursor_walk(api, window.query(), 100, window.max_contacts)
+    unfiltered = window_walk(api, window.query(), window.max_contacts)
     filtered = cursor_walk(api, {**window.query(), **filters}, limit, window.max_contacts)
+    _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")
+
+
+def _newest(anchor: Anchor) -> Window:
+    """The window of the newest contacts (about 100 of them: one page at limit 100)."""
+    return window(anchor, 0, min(len(anchor.contacts) - 1, 99))
+
+
+@given(data=st.data())
+def test_name_filter_folds_the_case_of_every_letter(
+    api: Api, anchor: Anchor, data: st.DataObject
+) -> None:
+    """Spec: profile_name_contains is case-insensitive for any Unicode text, not ASCII only.
+
+    A piece of a real name around a non-ASCII cased letter (É, Ø, Σ, Ł, ...),
+    upper-cased, lower-cased or swapped, finds exactly the window's contacts
+    whose names contain it case-insensitively (both case readings agreeing).
+    """
+    newest = _newest(anchor)
+    needles = non_ascii_case_needles(newest.expected)
+    if needles is None:
+        pytest.skip("no name among the newest contacts has a non-ASCII cased letter")
+    name, needle = data.draw(needles, label="name, needle")
+    assume(_model.name_match(needle, name) is True)
+    filters = {"profile_name_contains": needle}
+    unfiltered = window_walk(api, newest.query(), newest.max_contacts)
+    filtered = cursor_walk(api, {**newest.query(), **filters}, 100, newest.max_contacts)
     _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")
 
 
@@ -72,15 +99,16 @@ def test_date_bounds_are_exclusive_at_real_boundaries(
         )
 
 
+@_budget.cost(_budget.WALK)
 @pytest.mark.parametrize("recipe", sorted(RECIPES))
 def test_each_filter_is_sound_and_complete_on_the_newest_contacts(
     api: Api, anchor: Anchor, recipe: str
 ) -> None:
     """Docs: each filter's meaning, checked on a window of the newest contacts with a real value."""
-    newest = window(anchor, 0, min(len(anchor.contacts) - 1, 99))
+    newest = _newest(anchor)
     filters = RECIPES[recipe](newest.expected)
     if filters is None:
         pytest.skip(f"no contact in the newest window to cut a {recipe!r} value from")
-    unfiltered = cursor_walk(api, newest.query(), 100, newest.max_contacts)
+    unfiltered = window_walk(api, newest.query(), newest.max_contacts)
     filtered = cursor_walk(api, {**newest.query(), **filters}, 100, newest.max_contacts)
     _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")

@@ -118,6 +118,28 @@ def _case_sensitive(q: dict[str, str], body: dict[str, Any]) -> None:
         body["data"] = [c for c in body["data"] if needle in c["profile_name"]]
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_case_folding(q: dict[str, str], body: dict[str, Any]) -> None:
+    """SQLite LIKE: only A-Z fold, so 'ÉLO' misses 'Élodie' (the fake's answer, narrowed)."""
+    needle = q.get("profile_name_contains")
+    if needle:
+        folded = needle.translate(_ASCII_LOWER)
+        body["data"] = [
+            c for c in body["data"] if folded in c["profile_name"].translate(_ASCII_LOWER)
+        ]
+
+
+def _crash_on(test: Callable[[str], bool]) -> Rewrite:
+    def rewrite(q: dict[str, str], status: int, body: Any) -> tuple[int, Any]:
+        if any(test(value) for value in q.values()):
+            return 500, {"error": "internal server error"}
+        return status, body
+
+    return rewrite
+
+
 def _generic_legacy_error(q: dict[str, str], status: int, body: Any) -> tuple[int, Any]:
     if status == 400 and isinstance(body, dict) and "detail" in body:
         return 400, {"error": "page too large"}
@@ -210,6 +232,21 @@ BROKEN: dict[str, tuple[Callable[[], ASGIApp], str, str]] = {
         lambda: broken(response=_generic_legacy_error),
         "legacy_body",
         "legacy limit 400 carries",
+    ),
+    "folds the case of ASCII letters only": (
+        lambda: broken(response=_pages(_ascii_case_folding)),
+        "case_folding",
+        "are complete",
+    ),
+    "crashes on a character outside the BMP": (
+        lambda: broken(response=_crash_on(lambda v: any(ord(ch) > 0xFFFF for ch in v))),
+        "awkward",
+        "accepts any string (astral",
+    ),
+    "crashes on a filter value over 255 characters": (
+        lambda: broken(response=_crash_on(lambda v: len(v) > 255)),
+        "awkward",
+        "accepts any string (4096 characters): expected 200, got 500",
     ),
     "sends a 401 body the client cannot parse": (
         lambda: broken(response=_unparseable_401),

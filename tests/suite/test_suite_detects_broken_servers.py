@@ -19,6 +19,7 @@ from contract_tests import (
     test_semantics_ranges as ranges,
 )
 from contract_tests._api import Api
+from contract_tests._constants import STRING_FILTERS
 from contract_tests._recipes import RECIPES
 from contract_tests._target import Target, open_client
 from contract_tests._transport import RequestLog
@@ -59,6 +60,12 @@ def _auth(api: Api, app: Any) -> None:
         ranges.test_a_request_without_a_valid_key_is_a_401_with_an_error_body(api, without_key)
 
 
+def _awkward(api: Api, app: Any) -> None:
+    for value in sorted(ranges.AWKWARD):
+        for name in STRING_FILTERS:
+            ranges.test_every_string_filter_accepts_any_string(api, name, value)
+
+
 def _recipes(api: Api, app: Any) -> None:
     anchor = load_anchor(api)
     for recipe in RECIPES:
@@ -68,6 +75,8 @@ def _recipes(api: Api, app: Any) -> None:
 RUNS: dict[str, Callable[[Api, Any], None]] = {
     "recipes": _recipes,
     "filters": _hypothesis(filters.test_filters_are_sound_and_complete),
+    "case_folding": _hypothesis(filters.test_name_filter_folds_the_case_of_every_letter),
+    "awkward": _awkward,
     "dates": _hypothesis(filters.test_date_bounds_are_exclusive_at_real_boundaries),
     "order": _hypothesis(paging.test_order_is_newest_first_and_deterministic_on_ties),
     "walk": _hypothesis(paging.test_cursor_walk_has_no_duplicates_or_gaps_at_any_limit),
