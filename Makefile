@@ -32,8 +32,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)/uv
 	$(TOOLS)/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(GEN_DIR)/pyproject.toml
-	$(UV) sync --frozen --quiet
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet --all-extras
 	touch $@
 
 install: $(VENV)/.synced ## create .venv with the project, its console scripts and dev tools
@@ -48,9 +48,11 @@ generate: $(VENV)/.synced ## regenerate generated_client/ from the spec
 check-generated: $(VENV)/.synced ## fail if generated_client/ differs from a fresh generation
 	$(BIN)/python scripts/generate.py --check
 
-lint: $(VENV)/.synced $(REDOCLY) ## spec linters, ruff and mypy (strict)
+lint: $(VENV)/.synced $(REDOCLY) ## spec linters and its x-kapso-* extensions, ruff, mypy (strict), deptry
 	$(BIN)/openapi-spec-validator $(SPEC)
 	$(REDOCLY) lint --config openapi/redocly.yaml $(SPEC)
+	$(BIN)/python scripts/lint_spec.py $(SPEC)
+	$(BIN)/deptry .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
