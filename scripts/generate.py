@@ -1,48 +1,68 @@
 """Write generated_client/ from the spec, or check that the committed copy is fresh.
 
 `make generate` and `make check-generated` both run this, so the generator is
-invoked one way only. The committed tree is a golden record: `--check`
-regenerates into a temporary directory and compares file by file, extra and
-missing files included.
+invoked one way only. Besides openapi-python-client's output (its README from
+`openapi/templates/`), the generated package carries what the handwritten code
+reads from the spec:
+
+- `kapso_contacts_api/openapi.json`: the spec itself, as JSON, so that the
+  client, the fake, the mutants and the contract suite read one copy of the
+  contract wherever the package is installed or vendored;
+- `kapso_contacts_api/filters.py`: the filters as a `TypedDict`, so that the
+  client's keyword arguments are typed from the spec.
+
+The committed tree is a golden record: `--check` regenerates into a temporary
+directory and compares file by file, extra and missing files included.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import subprocess
 import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "openapi" / "contacts.yaml"
 CONFIG = REPO / "openapi" / "generator-config.yaml"
+TEMPLATES = REPO / "openapi" / "templates"
 TARGET = REPO / "generated_client"
+PACKAGE = "kapso_contacts_api"
 STAMP_NAME = "SPEC_SHA256"
+OPERATION = ("/whatsapp/contacts", "get")
 
 
-def spec_fingerprint() -> str:
-    """Hash of everything the output depends on: spec, config and pinned tool versions."""
+def spec_fingerprint(spec: Path = SPEC) -> str:
+    """Hash of everything the output depends on: spec, config, templates, pinned tools."""
     digest = hashlib.sha256()
-    for path in (SPEC, CONFIG):
+    inputs = [spec, CONFIG, Path(__file__), *sorted(TEMPLATES.glob("*"))]
+    for path in inputs:
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for tool in ("openapi-python-client", "ruff"):
         digest.update(f"{tool}=={version(tool)}".encode())
     return digest.hexdigest()
 
 
-def generate(output: Path) -> None:
-    """Run the pinned generator into `output` and stamp it with the spec fingerprint."""
+def generate(output: Path, spec: Path = SPEC) -> None:
+    """Run the pinned generator into `output`, add the spec artifacts, stamp it."""
     generator = Path(sys.executable).parent / "openapi-python-client"
     command = [
         str(generator),
         "generate",
         "--path",
-        str(SPEC),
+        str(spec),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "uv",
         "--fail-on-warning",
@@ -53,7 +73,54 @@ def generate(output: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.exit(f"generation failed:\n{result.stdout}{result.stderr}")
-    (output / STAMP_NAME).write_text(spec_fingerprint() + "\n")
+    loaded = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    package = output / PACKAGE
+    (package / "openapi.json").write_text(
+        json.dumps(loaded, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    filters = package / "filters.py"
+    filters.write_text(filters_module(loaded), encoding="utf-8")
+    ruff = Path(sys.executable).parent / "ruff"
+    subprocess.run(
+        [str(ruff), "format", "--quiet", "--no-cache", str(filters)], check=True, cwd=output
+    )
+    (output / STAMP_NAME).write_text(spec_fingerprint(spec) + "\n")
+
+
+_PYTHON_TYPES = {"string": "str", "integer": "int", "boolean": "bool"}
+
+
+def filters_module(spec: dict[str, Any]) -> str:
+    """Python source of `filters.py`: a `TypedDict` of the parameters with `x-kapso-filter`."""
+    path, method = OPERATION
+    lines = [
+        '"""The filters of List contacts (`x-kapso-filter` parameters), as a TypedDict.',
+        "",
+        "Generated from the spec by `make generate`: do not edit.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import datetime",
+        "from typing import TypedDict",
+        "",
+        "",
+        "class ContactFilters(TypedDict, total=False):",
+        '    """Filters of the List contacts operation; they combine with AND."""',
+        "",
+    ]
+    for parameter in spec["paths"][path][method].get("parameters", []):
+        if "x-kapso-filter" not in parameter:
+            continue
+        schema = parameter.get("schema", {})
+        if schema.get("format") == "date-time":
+            annotation = "datetime.datetime | str"
+        else:
+            annotation = _PYTHON_TYPES[schema["type"]]
+        summary = " ".join(str(parameter.get("description", "")).split())
+        lines.append(f"    {parameter['name']}: {annotation}")
+        lines.append(f'    """{summary.replace(chr(92), chr(92) * 2)}"""')
+    return "\n".join(lines) + "\n"
 
 
 def _files(root: Path) -> dict[Path, bytes]:
@@ -78,14 +145,16 @@ def tree_differences(fresh: Path, committed: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec (default: ours)")
+    parser.add_argument("--output", type=Path, default=TARGET, help="where to write")
     args = parser.parse_args()
     if not args.check:
-        generate(TARGET)
+        generate(args.output, args.spec)
         return
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / TARGET.name
-        generate(fresh)
-        problems = tree_differences(fresh, TARGET)
+        generate(fresh, args.spec)
+        problems = tree_differences(fresh, args.output)
         if problems:
             print("generated_client/ is stale or hand-edited; run `make generate`:")
             for problem in problems:
