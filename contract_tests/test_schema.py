@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import requests
 import schemathesis
 from hypothesis import settings
 from schemathesis import Case
@@ -82,16 +81,15 @@ def send(case: Case[Any], api: Api, target: Target) -> httpx.Response | None:
         return None
     prepare_case(case, lambda query: _fetch(api, query))
     kwargs = case.as_transport_kwargs(base_url=target.base_url)
-    prepared = requests.Request(
-        "GET", kwargs["url"], params={k: _wire(v) for k, v in (kwargs.get("params") or {}).items()}
-    ).prepare()
+    params = {k: _wire(v) for k, v in (kwargs.get("params") or {}).items()}
+    url = httpx.URL(kwargs["url"], params=params)
     headers = {
         name: value
         for name, value in (kwargs.get("headers") or {}).items()
         if name.lower() not in ("accept-encoding", "connection")
     }
     try:
-        response = api.http.request(case.method, str(prepared.url), headers=headers)
+        response = api.http.request(case.method, str(url), headers=headers)
     except BudgetExhausted as exc:
         pytest.skip(str(exc))
     body: Any = None
