@@ -209,7 +209,11 @@ class _Reader:
         const = code.get("properties", {}).get("message", {}).get("const")
         if not isinstance(const, str):
             raise ContractError(f"{lp}/limit-error: {body} has no constant `message`")
+        # Page numbers start at the smallest `meta.page` the 200 may carry; a
+        # request below it (if the spec ever allows one) is served that page.
+        meta_page = self.field_schema(FieldPath(leg["meta"]["page"]))
         legacy = LegacyMode(
+            first_page=int(meta_page.get("minimum", 1)),
             page=param("legacy", "page", leg["page"]),
             per_page=param("legacy", "per-page", leg["per-page"]),
             envelope=str(leg["envelope"]),
@@ -233,6 +237,16 @@ class _Reader:
             bare_mode=bare["mode"],
             bare=self.provenance(bare, f"{pointer}/bare-request"),
         )
+
+    def field_schema(self, path: FieldPath) -> Mapping[str, Any]:
+        """The schema of a field of the 200 body (``{}`` when the path leads nowhere)."""
+        node: Any = self.spec["components"]["schemas"]["ContactList"]
+        for part in path.parts:
+            node = self.resolve(node).get("properties", {}).get(part)
+            if node is None:
+                return {}
+        resolved: Mapping[str, Any] = self.resolve(node)
+        return resolved
 
     def order(self) -> tuple[OrderKey, ...]:
         pointer = f"{self.op_pointer}/x-kapso-order"

@@ -169,6 +169,8 @@ class LegacyMode:
     limit_error_body: str
     limit_error_code: str
     limit_error: Provenance
+    #: The first page number (the smallest ``meta.page``).
+    first_page: int = 1
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:
