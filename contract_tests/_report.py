@@ -188,8 +188,8 @@ class ContractReport:
         out = [
             f"target:   {run.target.describe()}",
             f"profile:  {run.profile}; seed: {seed}",
-            f"checks:   {total} run, {len(self.failed)} failed, {self.mismatched} assumption"
-            f" mismatches, {self.skipped} skipped",
+            f"checks:   {total} run, {len(self.failed)} failed, {self.mismatched} with"
+            f" assumption mismatches only, {self.skipped} skipped",
             f"requests: {run.log.count} sent",
         ]
         if run.target.in_process:
@@ -260,7 +260,7 @@ class ContractReport:
         if not self.failed and skipped:
             verdict = f"incomplete ({skipped} checks skipped for lack of budget)"
         if self.mismatched:
-            verdict += f", {self.mismatched} assumption mismatches"
+            verdict += f", {len(self.run.findings.mismatches)} assumption mismatches"
         body = "\n".join(self.lines())
         table = ""
         if self.run.findings.mismatches:

@@ -3,8 +3,8 @@
 `schemathesis.toml` names this module (`hooks = "contract_tests.hooks"`), so
 that from the repository root
 
-    st run --config-file contract_tests/schemathesis.toml \\
-        openapi/contacts.yaml --url http://127.0.0.1:8080/platform/v1 -H "X-API-Key: $KEY"
+    st --config-file contract_tests/schemathesis.toml run openapi/contacts.yaml \\
+        --url http://127.0.0.1:8080/platform/v1 -H "X-API-Key: $KEY"
 
 holds a server to the same checks as the suite's schema layer. The pytest
 suite does not import this module: it sends and sorts cases itself, with the

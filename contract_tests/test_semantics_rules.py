@@ -98,7 +98,7 @@ def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
         verdict = reply.verdict(issued=lambda _name, _value: False)
         expect_verdict(
             api.contract, verdict, reply.status, reply.body,
-            f"a `{name}` the server did not issue", reply.url, cursor.unissued,
+            f"a cursor the server did not issue, as `{name}`", reply.url, cursor.unissued,
         )  # fmt: skip
 
     check_each([cursor.after.name, cursor.before.name], check)

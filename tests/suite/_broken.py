@@ -258,3 +258,41 @@ BROKEN: dict[str, tuple[Callable[[], ASGIApp], str, str]] = {
         "parses with the generated client",
     ),
 }
+
+
+# A server that keeps every documented promise but reads the parts Kapso's docs leave open
+# differently from the spec (each one an assumption, `assumed:` in openapi/contacts.yaml).
+_RAILS_TRUE = ("true", "1", "t", "yes")
+_CURSOR_PARAMS = ("limit", "after", "before")
+_LEGACY_PARAMS = ("page", "per_page")
+
+
+def _read_the_silent_parts_otherwise(q: dict[str, str]) -> dict[str, str]:
+    """Cursor parameters win over page/per_page; page=0 is page 1; has_customer cast as Rails."""
+    q = dict(q)
+    if any(name in q for name in _CURSOR_PARAMS):
+        q = {k: v for k, v in q.items() if k not in _LEGACY_PARAMS}
+    if q.get("page") == "0":
+        q["page"] = "1"
+    if "has_customer" in q:
+        value = q.pop("has_customer").strip().lower()
+        if value:  # Rails: blank means no filter
+            q["has_customer"] = "true" if value in _RAILS_TRUE else "false"
+    return q
+
+
+def _unissued_cursor_is_422(q: dict[str, str], status: int, body: Any) -> tuple[int, Any]:
+    """A cursor the server did not issue gets a 422 {"error": ...} (as Kapso's other endpoints)."""
+    if status == 400 and isinstance(body, dict) and body.get("parameter") in ("after", "before"):
+        return 422, {"error": body.get("error", "invalid cursor")}
+    return status, body
+
+
+def assumptions_read_otherwise(contacts: int = 400, key: str = KEY) -> ASGIApp:
+    """The fake, reading every silent part of the docs differently from the spec."""
+    return broken(
+        query=_read_the_silent_parts_otherwise,
+        response=_unissued_cursor_is_422,
+        contacts=contacts,
+        key=key,
+    )
