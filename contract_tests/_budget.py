@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+# pytest's skip exception (`pytest.skip.Exception`), by a name type checkers can subclass.
 from _pytest.outcomes import Skipped
 from hypothesis.errors import HypothesisException
 
