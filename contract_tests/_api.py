@@ -11,10 +11,17 @@ from typing import Any
 import httpx
 from kapso_contacts_api.api.contacts import list_contacts
 
-from kapso_contacts.contract import Assessment, Contract, body_schemas, parse_error_body
+from kapso_contacts.contract import (
+    Assessment,
+    Contract,
+    Provenance,
+    body_schemas,
+    parse_error_body,
+)
 
 from ._budget import BudgetSpent
 from ._drift import DriftLog
+from ._findings import promise
 from ._refusals import Issued, snippet, verdict_for
 from ._response_checks import contacts_of
 from ._spec import BodyValidator, identity_field, success_status
@@ -75,9 +82,15 @@ class Reply:
             )
         return self
 
-    def served(self, promise: str) -> Reply:
-        """Fail with one line unless the page was served."""
-        return self.expect(success_status(self.contract), promise)
+    def served(self, what: str, provenance: Provenance) -> Reply:
+        """The page was served (`provenance`: the rule that says this query is valid)."""
+        want = success_status(self.contract)
+        promise(
+            self.status == want,
+            provenance,
+            f"{what}: expected {want}, got {self.status} {snippet(self.body)} for GET {self.url}",
+        )
+        return self
 
 
 class Api:

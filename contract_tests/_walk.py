@@ -48,7 +48,9 @@ def cursor_walk(
             cursor.limit.name: limit,
             **({cursor.after.name: after} if after else {}),
         }
-        page = api.list(**params).served("a cursor page of valid parameters is served")
+        page = api.list(**params).served(
+            "a cursor page of valid parameters is served", cursor.provenance
+        )
         if not page.envelope(cursor.envelope):
             raise AssertionError(f"cursor mode answers with `{cursor.envelope}`; got {_keys(page)}")
         pages.append(page)
@@ -71,7 +73,9 @@ def legacy_walk(api: Api, query: dict[str, Any], per_page: int, max_contacts: in
     number = legacy.first_page
     while True:
         params = {**query, legacy.page.name: number, legacy.per_page.name: per_page}
-        page = api.list(**params).served("a legacy page within the documented limits is served")
+        page = api.list(**params).served(
+            "a legacy page within the documented limits is served", legacy.provenance
+        )
         if not page.envelope(legacy.envelope):
             raise AssertionError(f"legacy mode answers with `{legacy.envelope}`; got {_keys(page)}")
         pages.append(page)

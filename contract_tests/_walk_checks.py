@@ -14,30 +14,35 @@ from ._spec import identity_field
 from ._walk import Walk
 
 
-def no_duplicates(ids: list[str], what: str) -> None:
+def no_duplicates(ids: list[str], what: str, provenance: Provenance) -> None:
     """A walk lists each contact once."""
     twice = [cid for cid, n in Counter(ids).items() if n > 1]
-    if twice:
-        raise AssertionError(
-            f"{what} lists each contact once; {len(twice)} came twice: {twice[:3]}"
-        )
+    promise(
+        not twice,
+        provenance,
+        f"{what} lists each contact once; {len(twice)} came twice: {twice[:3]}",
+    )
 
 
-def same_sequence(expected: list[str], got: list[str], what: str) -> None:
-    """Two listings hold the same contacts in the same order."""
+def same_sequence(expected: list[str], got: list[str], what: str, provenance: Provenance) -> None:
+    """Two listings hold the same contacts in the same order (`provenance`: the rule saying so)."""
     if expected == got:
         return
-    no_duplicates(got, what)
+    no_duplicates(got, what, provenance)
     missing = [cid for cid in expected if cid not in set(got)]
     extra = [cid for cid in got if cid not in set(expected)]
-    if missing:
-        raise AssertionError(f"{what} has no gaps; {len(missing)} missing, e.g. {missing[:3]}")
-    if extra:
-        raise AssertionError(f"{what} holds only the expected contacts; extra: {extra[:3]}")
+    promise(
+        not missing,
+        provenance,
+        f"{what} has no gaps; {len(missing)} missing, e.g. {missing[:3]}",
+    )
+    promise(not extra, provenance, f"{what} holds only the expected contacts; extra: {extra[:3]}")
     first = next(i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b)
-    raise AssertionError(
+    promise(
+        False,
+        provenance,
         f"{what} keeps one deterministic order; position {first} holds {got[first]},"
-        f" expected {expected[first]}"
+        f" expected {expected[first]}",
     )
 
 
@@ -73,7 +78,7 @@ def sound_and_complete(
     values = _filter_model.filter_values(contract, filters)
     shown = ", ".join(f"{name}={value!r}" for name, value in filters.items())
     ids = [str(c[key]) for c in filtered]
-    no_duplicates(ids, what)
+    no_duplicates(ids, what, contract.pagination.cursor.provenance)
     window_ids = [str(c[key]) for c in unfiltered]
     for contact in filtered:
         if str(contact[key]) not in set(window_ids):
@@ -98,7 +103,7 @@ def sound_and_complete(
                 " matches but was not returned",
             )
     order = [cid for cid in window_ids if cid in set(ids)]
-    same_sequence(order, ids, f"{what} [{shown}]")
+    same_sequence(order, ids, f"{what} [{shown}]", _weakest(contract, values))
     for name in values:
         rule = contract.filters[name]
         link = _filter_model.customer_link(contract, rule)

@@ -62,7 +62,9 @@ def test_filtered_walk_equals_the_fakes_ground_truth(
     key = identity_field(contract)
     truth = [str(c[key]) for c in store.matching(**filters)]
     walk = cursor_walk(api, filters, limit, max_contacts=len(truth))
-    _walk_checks.same_sequence(truth, walk.ids, f"filtered walk {filters!r}")
+    _walk_checks.same_sequence(
+        truth, walk.ids, f"filtered walk {filters!r}", contract.pagination.cursor.provenance
+    )
 
 
 def test_bare_request_gets_the_first_page_of_the_bare_mode_at_its_default_size(
@@ -73,7 +75,7 @@ def test_bare_request_gets_the_first_page_of_the_bare_mode_at_its_default_size(
     pagination = contract.pagination
     mode = pagination.bare_mode
     size = pagination.page_size_parameter(mode).default
-    bare = api.list().served("a bare request is served")
+    bare = api.list().served("a bare request is served", pagination.bare)
     want = min(size, len(store.matching()))
     if mode_in(contract, bare.body) != mode or len(bare.contacts) != want:
         raise AssertionError(
@@ -126,7 +128,9 @@ class WalkDuringWrites(RuleBasedStateMachine):
             cursor.limit.name: self.limit,
             **({cursor.after.name: self.after} if self.after else {}),
         }
-        page = self.api.list(**params).served("a cursor page during writes is served")
+        page = self.api.list(**params).served(
+            "a cursor page during writes is served", cursor.provenance
+        )
         self.seen.extend(page.ids)
         self.after = page.next
         self.done = self.after is None
@@ -138,7 +142,11 @@ class WalkDuringWrites(RuleBasedStateMachine):
 
     @invariant()
     def no_duplicates(self) -> None:
-        _walk_checks.no_duplicates(self.seen, f"a walk during {self.writes} writes")
+        _walk_checks.no_duplicates(
+            self.seen,
+            f"a walk during {self.writes} writes",
+            self.contract.pagination.cursor.provenance,
+        )
 
     def teardown(self) -> None:
         if self.done:

@@ -35,7 +35,7 @@ def test_cursor_walk_has_no_duplicates_or_gaps_at_any_limit(
     limit = data.draw(page_sizes(cursor.limit), label="limit")
     walk = cursor_walk(api, window.query(), limit, window.max_contacts)
     what = f"cursor walk at {cursor.limit.name}={limit}"
-    _walk_checks.same_sequence(window.ids, walk.ids, what)
+    _walk_checks.same_sequence(window.ids, walk.ids, what, cursor.provenance)
     _walk_checks.pages_full_but_last(api.contract, walk, limit, what)
     first = walk.pages[0]
     promise(
@@ -57,7 +57,9 @@ def test_order_is_the_contracts_and_deterministic_on_ties(
     walk = cursor_walk(api, window.query(), limit, window.max_contacts)
     _response_checks.in_order(contract, walk.contacts)
     again = cursor_walk(api, window.query(), limit, window.max_contacts)
-    _walk_checks.same_sequence(walk.ids, again.ids, "the same walk repeated")
+    _walk_checks.same_sequence(
+        walk.ids, again.ids, "the same walk repeated", contract.order[-1].provenance
+    )
 
 
 @given(data=st.data())
@@ -84,7 +86,7 @@ def test_before_from_the_next_page_gives_the_page_back(
         )
         back = api.list(
             **window.query(), **{cursor.limit.name: limit, cursor.before.name: previous}
-        ).served(f"`{cursor.before.name}` with an issued cursor is served")
+        ).served(f"`{cursor.before.name}` with an issued cursor is served", cursor.provenance)
         promise(
             page.ids == back.ids,
             cursor.provenance,
@@ -104,7 +106,7 @@ def test_cursor_walk_agrees_with_legacy_walk(api: Api, anchor: Anchor, data: st.
     walk = cursor_walk(api, window.query(), limit, window.max_contacts)
     old = legacy_walk(api, window.query(), per_page, window.max_contacts)
     what = f"legacy walk at {legacy.per_page.name}={per_page}"
-    _walk_checks.same_sequence(walk.ids, old.ids, what)
+    _walk_checks.same_sequence(walk.ids, old.ids, what, legacy.provenance)
     _walk_checks.pages_full_but_last(contract, old, per_page, what)
     total = len(walk.ids)
     pages = max(legacy.first_page, math.ceil(total / per_page))
@@ -136,7 +138,9 @@ def test_each_mode_answers_with_its_own_envelope(api: Api) -> None:
     contract = api.contract
     cursor, legacy = contract.pagination.cursor, contract.pagination.legacy
     size = 3
-    page = api.list(**{cursor.limit.name: size}).served(f"{cursor.limit.name}={size} is served")
+    page = api.list(**{cursor.limit.name: size}).served(
+        f"{cursor.limit.name}={size} is served", cursor.provenance
+    )
     _response_checks.envelope_matches_mode(contract, page.verdict(), page.headers, page.body)
     missing = [
         path.path
@@ -147,10 +151,10 @@ def test_each_mode_answers_with_its_own_envelope(api: Api) -> None:
         not missing, cursor.provenance, f"`{cursor.envelope}` holds every cursor; missing {missing}"
     )
     query = {legacy.page.name: legacy.first_page, legacy.per_page.name: size}
-    old = api.list(**query).served(f"{query} is served")
+    old = api.list(**query).served(f"{query} is served", legacy.provenance)
     _response_checks.envelope_matches_mode(contract, old.verdict(), old.headers, old.body)
     _response_checks.legacy_totals(contract, old.verdict(), old.headers, old.body)
-    bare = api.list().served("a request with no parameter is served")
+    bare = api.list().served("a request with no parameter is served", contract.pagination.bare)
     _response_checks.envelope_matches_mode(contract, bare.verdict(), bare.headers, bare.body)
     _response_checks.page_respects_size(contract, bare.verdict(), bare.body)
 

@@ -127,5 +127,7 @@ def test_every_string_filter_accepts_any_string(api: Api, name: str, value: str)
     Soundness too: whatever comes back matches the filter.
     """
     query = {name: AWKWARD[value]}
-    reply = api.raw(query).served(f"{name} accepts any string ({value})")
+    reply = api.raw(query).served(
+        f"{name} accepts any string ({value})", api.contract.filters[name].provenance
+    )
     one_page(api.contract, reply.verdict(), reply.headers, reply.body)

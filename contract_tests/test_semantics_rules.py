@@ -29,12 +29,14 @@ def issued_cursors(api: Api) -> dict[str, str]:
     """An `after` and a `before` the server issued (from the first two one-contact pages)."""
     cursor = api.contract.pagination.cursor
     size = cursor.limit.minimum or 1
-    first = api.list(**{cursor.limit.name: size}).served(f"{cursor.limit.name}={size} is served")
+    first = api.list(**{cursor.limit.name: size}).served(
+        f"{cursor.limit.name}={size} is served", cursor.provenance
+    )
     after = first.next
     if not isinstance(after, str):
         pytest.skip("the account holds too few contacts: no cursor to test with")
     second = api.list(**{cursor.limit.name: size, cursor.after.name: after}).served(
-        f"`{cursor.after.name}` with an issued cursor is served"
+        f"`{cursor.after.name}` with an issued cursor is served", cursor.provenance
     )
     before = second.previous
     if not isinstance(before, str):
