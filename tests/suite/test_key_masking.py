@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests._report import Scrubber
+from contract_tests._masking import Scrubber
 
 from ._broken import broken, clamp_limit
 from ._loopback import serve
