@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import jsonschema_rs
+import yaml
 
 from kapso_contacts.contract import Contract, body_schemas, load_contract
 
@@ -22,9 +23,17 @@ from ._env import ENV_SPEC
 
 @cache
 def suite_contract() -> Contract:
-    """The contract of this run: ``KAPSO_CONTRACT_SPEC`` (YAML or JSON) or the shipped spec."""
+    """The contract of this run: ``KAPSO_CONTRACT_SPEC`` (YAML or JSON) or the shipped spec.
+
+    Raises:
+        RuntimeError: the spec named cannot be read or says what the suite needs in no
+            shape it can read.
+    """
     path = os.environ.get(ENV_SPEC, "").strip()
-    return load_contract(path or None)
+    try:
+        return load_contract(path or None)
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise RuntimeError(f"{ENV_SPEC}={path or '(the packaged spec)'}: {exc}") from None
 
 
 def items_field(contract: Contract) -> str:

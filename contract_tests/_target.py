@@ -56,17 +56,11 @@ def target_from_env(contract: Contract, env: Mapping[str, str] | None = None) ->
     """Build the target from the environment (see docs/contract-suite.md).
 
     Raises:
-        RuntimeError: the environment names a server but no key, or a budget that is no number.
+        RuntimeError: a server but no key, or a number that is not a whole number.
     """
     env = os.environ if env is None else env
     base_url = env.get(ENV_BASE_URL, "").strip().rstrip("/")
-    budget_text = env.get(ENV_MAX_REQUESTS, "").strip()
-    try:
-        budget = int(budget_text) if budget_text else None
-    except ValueError:
-        raise RuntimeError(
-            f"{ENV_MAX_REQUESTS} must be a whole number, got {budget_text!r}"
-        ) from None
+    budget = _whole(env, ENV_MAX_REQUESTS)
     if base_url:
         key = env.get(ENV_API_KEY, "")
         if not key:
@@ -80,9 +74,23 @@ def target_from_env(contract: Contract, env: Mapping[str, str] | None = None) ->
 
     # A canary-looking key: the suite must never print it, even in-process.
     key = "kapso_canary_" + secrets.token_hex(12)
-    contacts = int(env.get(ENV_FAKE_CONTACTS, FAKE_CONTACTS))
+    contacts = _whole(env, ENV_FAKE_CONTACTS) or FAKE_CONTACTS
     app = create_app(contacts=contacts, seed=FAKE_SEED, api_keys=[key])
     return Target(fake_base_url(contract), key, budget, app=app, contacts=contacts)
+
+
+def _whole(env: Mapping[str, str], name: str) -> int | None:
+    """A whole-number variable, None when unset.
+
+    Raises:
+        RuntimeError: the value is not a whole number.
+    """
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RuntimeError(f"{name} must be a whole number, got {text!r}")
+    return int(text)
 
 
 def open_client(

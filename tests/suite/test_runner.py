@@ -84,3 +84,17 @@ def test_the_packaged_runner_runs_from_an_empty_directory(wheel: Path, tmp_path:
     # The packaged copy ran (its node ids start at kapso_contract/), not the checkout's.
     assert 'classname="suite.test_schema"' in run.junit, run.junit[:2000]
     assert "contract_tests" not in run.junit
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KAPSO_CONTRACT_SPEC", "no-such-spec.yaml"),
+        ("KAPSO_CONTRACT_STRICT_ASSUMPTIONS", "maybe"),
+    ],
+)
+def test_a_bad_setting_is_a_one_line_usage_error(name: str, value: str, tmp_path: Path) -> None:
+    run = run_suite(tmp_path, {name: value})
+    assert run.returncode == int(pytest.ExitCode.USAGE_ERROR), run.output[-2000:]
+    assert f"ERROR: {name}" in run.output, run.output[-2000:]
+    assert "Traceback" not in run.output and "INTERNALERROR" not in run.output
