@@ -62,7 +62,7 @@ test: lint check-generated ## everything CI runs: lint, golden record, unit test
 	env -u KAPSO_BASE_URL -u KAPSO_API_KEY $(MAKE) --no-print-directory contract
 
 contract: $(VENV)/.synced ## the contract suite (embedded fake, or KAPSO_BASE_URL + KAPSO_API_KEY)
-	$(BIN)/pytest contract_tests
+	$(BIN)/kapso-contract
 
 fake: $(VENV)/.synced ## serve the fake on 127.0.0.1:8080 (KEY=..., CONTACTS=..., SEED=...)
 	$(BIN)/kapso-fake --host 127.0.0.1 --port $${PORT:-8080} --contacts $${CONTACTS:-1000} \

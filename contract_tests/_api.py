@@ -1,29 +1,42 @@
-"""Calls through the generated client, each answer parsed and checked for drift."""
+"""Calls of the List contacts operation: each reply parsed, checked for drift and its schema."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import httpx
-import pytest
-from kapso_contacts_api import AuthenticatedClient
 from kapso_contacts_api.api.contacts import list_contacts
-from kapso_contacts_api.errors import UnexpectedStatus
-from kapso_contacts_api.models import ContactList, Error, LegacyPaginationLimitError
 
-from contract_tests import _spec
-from contract_tests._constants import API_KEY_HEADER, MASK
-from contract_tests._drift import DRIFT
-from contract_tests._transport import BudgetExhausted
+from kapso_contacts.contract import (
+    Assessment,
+    Contract,
+    Provenance,
+    body_schemas,
+    parse_error_body,
+)
+
+from ._budget import BudgetSpent
+from ._drift import DriftLog
+from ._findings import promise
+from ._refusals import Issued, snippet, verdict_for
+from ._response_checks import contacts_of
+from ._spec import BodyValidator, identity_field, success_status
+from ._transport import BudgetExhausted
+
+# The parse errors of the generated models' `from_dict`.
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
 @dataclass(frozen=True)
-class Answer:
-    """One response: status, headers, JSON body and what the generated client made of it."""
+class Reply:
+    """One request and its response: query, status, headers, JSON body, the generated model."""
 
+    contract: Contract = field(repr=False)
+    pairs: tuple[tuple[str, str], ...]
     status: int
     headers: httpx.Headers
     body: Any
@@ -32,53 +45,66 @@ class Answer:
 
     @property
     def contacts(self) -> list[dict[str, Any]]:
-        """The `data` items."""
-        data = self.body.get("data") if isinstance(self.body, dict) else None
-        return list(data) if isinstance(data, list) else []
+        """The contacts of the page."""
+        return contacts_of(self.contract, self.body)
 
     @property
     def ids(self) -> list[str]:
-        """The ids of the `data` items, in order."""
-        return [str(contact.get("id")) for contact in self.contacts]
+        """The contacts' identities, in order."""
+        key = identity_field(self.contract)
+        return [str(contact.get(key)) for contact in self.contacts]
 
     @property
-    def paging(self) -> dict[str, Any]:
-        """The `paging` object (cursor mode), or {}."""
-        paging = self.body.get("paging") if isinstance(self.body, dict) else None
-        return paging if isinstance(paging, dict) else {}
+    def next(self) -> Any:
+        """The cursor to pass as `after` for the next page (None at the end)."""
+        return self.contract.pagination.cursor.next.get(self.body)
 
     @property
-    def meta(self) -> dict[str, Any]:
-        """The `meta` object (legacy mode), or {}."""
-        meta = self.body.get("meta") if isinstance(self.body, dict) else None
-        return meta if isinstance(meta, dict) else {}
+    def previous(self) -> Any:
+        """The cursor to pass as `before` for the previous page (None at the start)."""
+        return self.contract.pagination.cursor.previous.get(self.body)
 
-    def expect(self, status: int, promise: str) -> Answer:
+    def envelope(self, name: str) -> dict[str, Any]:
+        """A top-level object of the body (`paging`, `meta`), or {}."""
+        found = self.body.get(name) if isinstance(self.body, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def verdict(self, issued: Issued | None = None) -> Assessment:
+        """What the contract says of the query this reply answers."""
+        return verdict_for(self.contract, self.pairs, issued)
+
+    def expect(self, status: int, promise: str) -> Reply:
         """Fail with one line unless the status is `status`."""
         if self.status != status:
             raise AssertionError(
-                f"{promise}: expected {status}, got {self.status} {_snippet(self.body)}"
+                f"{promise}: expected {status}, got {self.status} {snippet(self.body)}"
                 f" for GET {self.url}"
             )
         return self
 
-
-def _snippet(body: Any) -> str:
-    text = json.dumps(body, ensure_ascii=False) if body is not None else "(no JSON body)"
-    return text if len(text) <= 120 else text[:120] + "..."
-
-
-def _parse(status: int, body: Any) -> object:
-    """Parse a body with the generated models the spec assigns to its status."""
-    if status == 200:
-        return ContactList.from_dict(body)
-    if status == 400 and isinstance(body, dict) and "message" in body and "detail" in body:
-        return LegacyPaginationLimitError.from_dict(body)
-    return Error.from_dict(body)
+    def served(self, what: str, provenance: Provenance) -> Reply:
+        """The page was served (`provenance`: the rule that says this query is valid)."""
+        want = success_status(self.contract)
+        promise(
+            self.status == want,
+            provenance,
+            f"{what}: expected {want}, got {self.status} {snippet(self.body)} for GET {self.url}",
+        )
+        return self
 
 
 class Api:
-    """The List contacts operation, called through the generated client."""
+    """The List contacts operation: requests as the generated client builds them."""
+
+    def __init__(
+        self, http: httpx.Client, contract: Contract, drift: DriftLog | None = None
+    ) -> None:
+        self.http = http
+        self.contract = contract
+        self.drift = drift or DriftLog(contract)
+        self.bodies = BodyValidator(contract)
+        # Answers worth reading once per client (a window's unfiltered walk, say).
+        self.memo: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Api({self.http.base_url})"
@@ -86,108 +112,87 @@ class Api:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
 
-    def __init__(self, client: httpx.Client) -> None:
-        self.http = remember_urls(client)
-        # The key travels in `client`'s headers; the generated client only holds a mask.
-        self.generated = AuthenticatedClient(
-            base_url=str(client.base_url),
-            token=MASK,
-            prefix="",
-            auth_header_name=API_KEY_HEADER,
-            raise_on_unexpected_status=True,
-        ).set_httpx_client(client)
+    def list(self, **params: Any) -> Reply:
+        """GET the list with typed parameters (dates as datetimes), built by the generated client.
 
-    def list(self, **params: Any) -> Answer:
-        """GET the list with typed parameters (dates as datetimes) via the generated client."""
-        self._check_types(params)
-        try:
-            detailed = list_contacts.sync_detailed(client=self.generated, **params)
-        except BudgetExhausted as exc:
-            pytest.skip(str(exc))
-        except UnexpectedStatus as exc:
+        A status the spec does not document fails: these calls expect an answer.
+        """
+        for name, value in params.items():
+            kind = self.contract.parameters[name].kind
+            if kind == "date-time" and not isinstance(value, datetime):
+                raise TypeError(f"{name} must be a datetime here; use Api.raw for text")
+        request = list_contacts._get_kwargs(**params)
+        reply = self._send(self.http, request["url"], request["params"])
+        if reply.status not in self.contract.statuses:
             raise AssertionError(
-                f"the spec documents statuses 200, 400, 401, 429; got {exc.status_code}"
-                f" {exc.content[:200]!r}"
-            ) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise AssertionError(
-                "every response parses with the generated client; the answer to"
-                f" GET {detailed_url(self.http)} did not ({exc!r})"
-            ) from None
-        url = str(detailed_url(self.http))
-        body = _json(detailed.content)
-        headers = httpx.Headers(dict(detailed.headers))
-        DRIFT.observe(int(detailed.status_code), headers, body, url)
-        conforms(int(detailed.status_code), headers, body, url)
-        return Answer(int(detailed.status_code), headers, body, detailed.parsed, url)
+                f"the spec documents statuses {sorted(self.contract.statuses)}; got"
+                f" {reply.status} {snippet(reply.body)} for GET {reply.url}"
+            )
+        return reply
 
-    def raw(self, params: dict[str, str], *, client: httpx.Client | None = None) -> Answer:
+    def raw(
+        self,
+        params: Mapping[str, str] | Iterable[tuple[str, str]],
+        *,
+        client: httpx.Client | None = None,
+    ) -> Reply:
         """GET the list with raw query values (for values the generated client cannot send)."""
+        pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+        return self._send(client or self.http, self.contract.operation_path, pairs)
+
+    def _send(self, client: httpx.Client, path: str, params: Any) -> Reply:
         try:
-            response = (client or self.http).get("/whatsapp/contacts", params=params)
+            response = client.get(path, params=params)
         except BudgetExhausted as exc:
-            pytest.skip(str(exc))
+            raise BudgetSpent(str(exc)) from None
         body = _json(response.content)
         url = str(response.url)
-        DRIFT.observe(response.status_code, response.headers, body, url)
-        conforms(response.status_code, response.headers, body, url)
-        try:
-            parsed = _parse(response.status_code, body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise AssertionError(
-                f"every response parses with the generated client; {response.status_code}"
-                f" {_snippet(body)} did not ({exc!r}) for GET {url}"
-            ) from None
-        return Answer(response.status_code, response.headers, body, parsed, url)
-
-    @staticmethod
-    def _check_types(params: dict[str, Any]) -> None:
-        for name in ("created_after", "created_before"):
-            if name in params and not isinstance(params[name], datetime):
-                raise TypeError(f"{name} must be a datetime here; use Api.raw for text")
-
-
-def conforms(status: int, headers: httpx.Headers, body: Any, url: str) -> None:
-    """Spec: every documented answer is application/json; a 200 body is a ContactList.
-
-    The schema layer checks this on its own cases; here it costs no request and
-    covers every answer of the semantic layer too.
-    """
-    if status not in _spec.documented_statuses():
-        return
-    media = headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/json":
-        raise AssertionError(
-            f"a {status} answer is application/json (spec); got Content-Type {media!r}"
-            f" for GET {url}"
+        self.drift.observe(response.status_code, response.headers, body, url)
+        parsed = self._parse(response.status_code, body, url)
+        self._conforms(response.status_code, response.headers, body, url)
+        pairs = tuple(response.request.url.params.multi_items())
+        return Reply(
+            self.contract, pairs, response.status_code, response.headers, body, parsed, url
         )
-    if status == 200:
-        problem = _spec.contact_list_problem(body)
+
+    def _parse(self, status: int, body: Any, url: str) -> object:
+        """The generated model of a documented answer; a failure if it does not parse."""
+        if status not in self.contract.statuses:
+            return None
+        try:
+            parsed = parse_error_body(self.contract, status, body)
+        except _PARSE_ERRORS as exc:
+            parsed, problem = None, repr(exc)
+        else:
+            problem = f"it is none of {body_schemas(self.contract, status)}"
+        if parsed is None:
+            raise AssertionError(
+                f"every response parses with the generated client; {status} {snippet(body)}"
+                f" did not ({problem}) for GET {url}"
+            )
+        return parsed
+
+    def _conforms(self, status: int, headers: httpx.Headers, body: Any, url: str) -> None:
+        """Every documented answer has its documented media type and body schema.
+
+        The schema layer checks this on its own cases; here it costs no request and
+        covers every answer of the semantic layer too.
+        """
+        operation = self.contract.spec["paths"][self.contract.operation_path]["get"]
+        media_types = set(operation["responses"].get(str(status), {}).get("content", {}))
+        if not media_types:
+            return
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in media_types:
+            raise AssertionError(
+                f"a {status} answer is {' or '.join(sorted(media_types))} (spec); got"
+                f" Content-Type {media!r} for GET {url}"
+            )
+        problem = self.bodies.problem(status, body)
         if problem:
             raise AssertionError(
-                f"a 200 body matches the spec's ContactList schema; {problem} for GET {url}"
+                f"a {status} body matches the spec's schema; {problem} for GET {url}"
             )
-
-
-_LAST_URL: dict[int, str] = {}
-
-
-def detailed_url(client: httpx.Client) -> str:
-    """The URL of the last request `client` sent (recorded by its response hook)."""
-    return _LAST_URL.get(id(client), "")
-
-
-def remember_urls(client: httpx.Client) -> httpx.Client:
-    """Install (once) a response hook that remembers each request URL for failure messages."""
-    if id(client) in _LAST_URL:
-        return client
-    _LAST_URL[id(client)] = ""
-
-    def _hook(response: httpx.Response) -> None:
-        _LAST_URL[id(client)] = str(response.request.url)
-
-    client.event_hooks["response"] = [*client.event_hooks["response"], _hook]
-    return client
 
 
 def _json(content: bytes) -> Any:

@@ -12,7 +12,11 @@ Three rules keep a small budget honest:
 - A failure seen before the budget ran out is a failure: when a test that
   already failed one example is then stopped by the budget (say, while
   Hypothesis replays the failing example), it is reported failed with the
-  first failure's message, not skipped.
+  first failure's message, not skipped. An assumption mismatch is not such a
+  failure: it is recorded and the property goes on drawing examples.
+
+A check stopped by the budget is skipped with `BudgetSpent`, a skip of its
+own type, so the run tells it from any other skip without reading messages.
 """
 
 from __future__ import annotations
@@ -23,18 +27,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+# pytest's skip exception (`pytest.skip.Exception`), by a name type checkers can subclass.
+from _pytest.outcomes import Skipped
 from hypothesis.errors import HypothesisException
 
-from contract_tests._transport import RequestLog
-
-# Words of every BudgetExhausted message (and so of every skip it causes).
-BUDGET_WORDS = "request budget of"
+from ._findings import AssumptionMismatch, mismatches_of
+from ._transport import RequestLog
 
 # Cost classes, cheapest first: the order the checks run in.
 PROBE, WALK, PROPERTY, SCHEMA = "probe", "walk", "property", "schema"
 COST_CLASSES = (PROBE, WALK, PROPERTY, SCHEMA)
 # How many property shares the schema layer is worth (it has many cases, one request each).
 SHARE_WEIGHT = {PROPERTY: 1, SCHEMA: 2}
+
+
+class BudgetSpent(Skipped):
+    """A check skipped because the run's request budget is spent (a pytest skip)."""
 
 
 class ShareSpent(unittest.SkipTest):
@@ -157,30 +165,36 @@ class Ledger:
         return [spend for spend in self.finished if spend.withheld or spend.stopped]
 
 
-# The run's ledger (set by conftest).
-LEDGER: Ledger | None = None
+MismatchSink = Callable[[list[AssumptionMismatch]], None]
 
 
-def budgeted(test: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a Hypothesis inner test: stop once the share is spent (`ShareSpent`); note failures."""
+def budgeted(
+    test: Callable[..., Any], ledger: Ledger, mismatched: MismatchSink
+) -> Callable[..., Any]:
+    """Wrap a Hypothesis inner test: stop once the share is spent (`ShareSpent`); note failures.
+
+    An example that ends in assumption mismatches only is handed to `mismatched`
+    and counts as checked, so that Hypothesis goes on looking for violations.
+    """
 
     @functools.wraps(test)
     def run(*args: Any, **kwargs: Any) -> Any:
-        ledger = LEDGER
         try:
             result = test(*args, **kwargs)
         except HypothesisException:
             raise
-        except Exception as exc:
-            if ledger is not None:
+        except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup is a Base one
+            found = mismatches_of(exc)
+            if found is None:
                 ledger.saw_failure(failure_text(exc))
-            raise
-        if ledger is not None:
-            ledger.example_done()
-            if ledger.share_spent():
-                # Stop after a whole example (all its draws made), never before one.
-                ledger.stop()
-                raise ShareSpent(f"share of {ledger.current_share()} requests spent")
+                raise
+            mismatched(found)
+            result = None
+        ledger.example_done()
+        if ledger.share_spent():
+            # Stop after a whole example (all its draws made), never before one.
+            ledger.stop()
+            raise ShareSpent(f"share of {ledger.current_share()} requests spent")
         return result
 
     return run
@@ -202,9 +216,3 @@ def failure_text(exc: BaseException) -> str:
     else:
         text = f"{type(exc).__name__}: {exc}"
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-
-
-def is_budget_skip(longrepr: Any) -> bool:
-    """Whether a skip was caused by the request budget."""
-    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else longrepr
-    return BUDGET_WORDS in str(reason)

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests import _spec
+from kapso_contacts.contract import Contract, error_body_schema
+
+from ._spec import undocumented_fields
 
 # Headers any HTTP server or proxy may add; they say nothing about this API.
 GENERIC_HEADERS = frozenset(
@@ -32,6 +34,7 @@ GENERIC_PREFIXES = ("access-control-", "cf-", "x-amz-", "x-cache", "x-served-by"
 class DriftLog:
     """Undocumented items seen, each with one example of where."""
 
+    contract: Contract
     items: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -41,12 +44,14 @@ class DriftLog:
 
     def observe(self, status: int, headers: Mapping[str, str], body: Any, url: str) -> None:
         """Record what a response carries that the spec does not document."""
+        contract = self.contract
         where = f"{status} from {url}"
-        if status not in _spec.documented_statuses():
+        if status not in contract.statuses:
             self._add(f"status {status}", where)
-        documented = _spec.documented_headers(status) | {
-            "x-ratelimit-limit",
-            "x-ratelimit-remaining",
+        rate = contract.rate_limit
+        documented = contract.response_headers(status) | {
+            rate.limit_header.lower(),
+            rate.remaining_header.lower(),
         }
         for name in headers:
             lower = name.lower()
@@ -55,37 +60,12 @@ class DriftLog:
             if lower.startswith(GENERIC_PREFIXES):
                 continue
             self._add(f"header {name}", where)
-        if isinstance(body, dict):
-            self._observe_body(status, body, where)
-
-    def _observe_body(self, status: int, body: dict[str, Any], where: str) -> None:
-        fields = _spec.documented_fields()
-        if status == 200:
-            self._fields("ContactList", body, fields, where)
-            for contact in body.get("data") or []:
-                if isinstance(contact, dict):
-                    self._fields("Contact", contact, fields, where)
-            for kind, key in (("LegacyMeta", "meta"), ("CursorPaging", "paging")):
-                if isinstance(body.get(key), dict):
-                    self._fields(kind, body[key], fields, where)
-            paging = body.get("paging")
-            if isinstance(paging, dict) and isinstance(paging.get("cursors"), dict):
-                self._fields("CursorPair", paging["cursors"], fields, where)
-        elif "message" in body and "detail" in body:
-            self._fields("LegacyPaginationLimitError", body, fields, where)
-        else:
-            self._fields("Error", body, fields, where)
-
-    def _fields(
-        self, kind: str, obj: dict[str, Any], fields: dict[str, frozenset[str]], where: str
-    ) -> None:
-        for name in obj:
-            if name not in fields[kind]:
+        # The documented body it is (told apart by the spec's required fields and constants).
+        schema = error_body_schema(contract, status, body)
+        if schema is not None:
+            for kind, name in undocumented_fields(contract, schema, body):
                 self._add(f"field {kind}.{name}", where)
 
     def lines(self) -> list[str]:
         """One line per undocumented item."""
         return [f"{item} (first seen: {where})" for item, where in sorted(self.items.items())]
-
-
-DRIFT = DriftLog()

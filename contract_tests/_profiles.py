@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, settings
 
-from contract_tests._constants import ENV_PROFILE
+from ._env import ENV_BASE_URL, ENV_PROFILE
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,6 @@ SIZES = {
     "thorough": Sizes(semantic=150, schema=1500),
     "live": Sizes(semantic=10, schema=40),
 }
-
-# The run's Hypothesis seed (None when derandomized); set by conftest.
-SEED: int | None = None
 
 # Every request counts against a server's budget: generate, report, never shrink.
 LIVE_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -85,7 +82,7 @@ def selected(live: bool | None = None) -> str:
             raise RuntimeError(f"{ENV_PROFILE} must be one of {sorted(SIZES)}, got {name!r}")
         return name
     if live is None:
-        live = bool(os.environ.get("KAPSO_BASE_URL", "").strip())
+        live = bool(os.environ.get(ENV_BASE_URL, "").strip())
     if live:
         return "live"
     return "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"

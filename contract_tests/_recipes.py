@@ -1,24 +1,36 @@
-"""Deterministic filter values cut from real contacts, one recipe per documented meaning."""
+"""Deterministic filter values cut from real contacts: recipes per filter, by its `match` kind.
+
+Each filter of the contract gets the recipes its meaning calls for, named
+after it: `present` true and false; a case-insensitive `contains` a
+case-flipped piece of a real value (non-ASCII first) and the literal `%` and
+`_`; a case-sensitive `contains` a real piece; an `equals` a real value (or,
+for a customer's field, an unknown one). One more ANDs a `present` filter
+with a case-insensitive needle.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from kapso_contacts.contract import Contract, Filter
+
 Contacts = list[dict[str, Any]]
+Recipe = Callable[[Contacts], dict[str, Any] | None]
+UNKNOWN_VALUE = "no-such-value-anywhere"
 
 
-def _first(contacts: Contacts, name: str) -> Any:
-    return next((c[name] for c in contacts if c.get(name) not in (None, "")), None)
+def _first(contacts: Contacts, field: str) -> Any:
+    return next((c[field] for c in contacts if c.get(field) not in (None, "")), None)
 
 
-def _case_changed_name(contacts: Contacts) -> str | None:
-    """A 3-letter piece of a real name with its case flipped (non-ASCII letters preferred)."""
-    names = [str(c["profile_name"]) for c in contacts if c.get("profile_name")]
+def case_changed_piece(contacts: Contacts, field: str) -> str | None:
+    """A 3-letter piece of a real value with its case flipped (non-ASCII letters preferred)."""
+    values = [str(c[field]) for c in contacts if c.get(field)]
     for ascii_ok in (False, True):
-        for name in names:
-            for start in range(max(1, len(name) - 2)):
-                piece = name[start : start + 3]
+        for value in values:
+            for start in range(max(1, len(value) - 2)):
+                piece = value[start : start + 3]
                 flipped = piece.swapcase()
                 if flipped == piece or flipped.lower() != piece.lower():
                     continue
@@ -27,18 +39,16 @@ def _case_changed_name(contacts: Contacts) -> str | None:
     return None
 
 
-def _wa_piece(contacts: Contacts) -> str | None:
-    wa_id = _first(contacts, "wa_id")
-    return str(wa_id)[2:6] if wa_id and len(str(wa_id)) >= 6 else wa_id
+def _real_piece(contacts: Contacts, field: str) -> str | None:
+    value = _first(contacts, field)
+    return str(value)[2:6] if value and len(str(value)) >= 6 else value
 
 
-def _and(contacts: Contacts) -> dict[str, Any] | None:
-    with_customer = [c for c in contacts if c.get("customer_id")]
-    needle = _case_changed_name(with_customer)
-    return {"has_customer": True, "profile_name_contains": needle} if needle else None
+def _fixed(name: str, value: Any) -> Recipe:
+    return lambda _: {name: value}
 
 
-def _one(name: str, pick: Callable[[Contacts], Any]) -> Callable[[Contacts], dict[str, Any] | None]:
+def _cut(name: str, pick: Callable[[Contacts], Any]) -> Recipe:
     def recipe(contacts: Contacts) -> dict[str, Any] | None:
         value = pick(contacts)
         return None if value is None else {name: value}
@@ -46,17 +56,41 @@ def _one(name: str, pick: Callable[[Contacts], Any]) -> Callable[[Contacts], dic
     return recipe
 
 
-RECIPES: dict[str, Callable[[Contacts], dict[str, Any] | None]] = {
-    "has_customer=true": lambda _: {"has_customer": True},
-    "has_customer=false": lambda _: {"has_customer": False},
-    "profile_name_contains, case flipped": _one("profile_name_contains", _case_changed_name),
-    "profile_name_contains=%": lambda _: {"profile_name_contains": "%"},
-    "profile_name_contains=_": lambda _: {"profile_name_contains": "_"},
-    "wa_id_contains, a real piece": _one("wa_id_contains", _wa_piece),
-    "customer_id, a real one": _one("customer_id", lambda cs: _first(cs, "customer_id")),
-    "business_scoped_user_id, a real one": _one(
-        "business_scoped_user_id", lambda cs: _first(cs, "business_scoped_user_id")
-    ),
-    "customer_external_id, unknown": lambda _: {"customer_external_id": "no-such-external-id"},
-    "has_customer AND profile_name_contains": _and,
-}
+def _for(rule: Filter) -> dict[str, Recipe]:
+    name, field = rule.parameter, rule.field
+    if rule.match == "present":
+        return {f"{name}=true": _fixed(name, True), f"{name}=false": _fixed(name, False)}
+    if rule.match == "contains" and rule.case_insensitive:
+        return {
+            f"{name}, case flipped": _cut(name, lambda cs: case_changed_piece(cs, field)),
+            f"{name}=%": _fixed(name, "%"),
+            f"{name}=_": _fixed(name, "_"),
+        }
+    if rule.match == "contains":
+        return {f"{name}, a real piece": _cut(name, lambda cs: _real_piece(cs, field))}
+    if rule.match == "equals" and rule.on_customer:
+        return {f"{name}, unknown": _fixed(name, UNKNOWN_VALUE)}
+    if rule.match == "equals":
+        return {f"{name}, a real one": _cut(name, lambda cs: _first(cs, field))}
+    return {}
+
+
+def recipes(contract: Contract) -> dict[str, Recipe]:
+    """Every recipe of the contract's filters, by name."""
+    found: dict[str, Recipe] = {}
+    for rule in contract.filters.values():
+        found.update(_for(rule))
+    present = next((f for f in contract.filters.values() if f.match == "present"), None)
+    needle = next(
+        (f for f in contract.filters.values() if f.match == "contains" and f.case_insensitive),
+        None,
+    )
+    if present is not None and needle is not None:
+
+        def both(contacts: Contacts) -> dict[str, Any] | None:
+            holding = [c for c in contacts if c.get(present.field) is not None]
+            piece = case_changed_piece(holding, needle.field)
+            return {present.parameter: True, needle.parameter: piece} if piece else None
+
+        found[f"{present.parameter} AND {needle.parameter}"] = both
+    return found

@@ -1,8 +1,14 @@
-"""The run summary: a pytest plugin that also keeps the API key out of every report.
+"""The run summary: a pytest plugin that sorts outcomes and keeps the API key out of every report.
 
-At the end of a run it prints checks run and failed, requests sent, the seed,
-and for each failure one line plus a curl reproduction (key masked); it
-writes JUnit XML under reports/ and appends Markdown to GITHUB_STEP_SUMMARY.
+Outcomes: a contract violation fails its check. An assumption mismatch is
+reported as an expected failure (`x` on the terminal, `<skipped
+type="pytest.xfail" message="assumption mismatch: ...">` in JUnit), or as a
+failure under ``KAPSO_CONTRACT_STRICT_ASSUMPTIONS=1``. A check the request
+budget stopped is a skip (`BudgetSpent`), unless it had already failed.
+
+At the end it prints checks run, failed and mismatched, requests sent, the
+seed, and for each finding one line plus a curl reproduction (key masked);
+JUnit XML goes under ./reports and Markdown to GITHUB_STEP_SUMMARY.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from contract_tests import _budget
-from contract_tests._constants import ENV_STRICT_BUDGET, ENV_STRICT_DRIFT, MASK
-from contract_tests._drift import DRIFT
-from contract_tests._target import Target
-from contract_tests._transport import RequestLog
+from ._budget import BudgetSpent
+from ._env import MASK
+from ._findings import mismatches_of
+from ._masking import Scrubber
+from ._run import ContractRun
 
 MAX_MESSAGE = 300
 
@@ -35,109 +41,124 @@ class Failed:
 class ContractReport:
     """Collects outcomes while the suite runs; see the module docstring."""
 
-    target: Target
-    log: RequestLog
-    profile: str
-    seed: int | None
+    run: ContractRun
     passed: int = 0
     skipped: int = 0
-    budget_skipped: int = 0
+    mismatched: int = 0
     failed: list[Failed] = field(default_factory=list)
-    _marks: dict[str, int] = field(default_factory=dict)
     _messages: dict[str, str] = field(default_factory=dict)
     _curls: dict[str, str] = field(default_factory=dict)
 
-    def scrub(self, text: str) -> str:
-        """Replace the API key wherever it appears."""
-        key = self.target.api_key
-        return text.replace(key, MASK) if key else text
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        self._marks[item.nodeid] = self.log.count
+    def __post_init__(self) -> None:
+        self.scrub = Scrubber(self.run.target.api_key)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-        if call.excinfo is not None and item.nodeid not in self._messages:
-            value = call.excinfo.value
-            message = f"{call.excinfo.typename}: {value}"
-            if isinstance(value, AssertionError):
-                message = str(value)
-            parts = getattr(value, "exceptions", None)
-            if isinstance(parts, (list, tuple)) and parts:
-                message = "; ".join(_failure_line(part) for part in parts)
-            self._messages[item.nodeid] = first_line(self.scrub(message))
-            curl = _schemathesis_curl(str(value))
-            if curl:
-                self._curls[item.nodeid] = self.scrub(curl)
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
-        spend = _budget.LEDGER.current if _budget.LEDGER is not None else None
-        if (
-            report.skipped
-            and call.when == "call"
-            and spend is not None
-            and spend.nodeid == item.nodeid
-            and spend.failure is not None
-            and _budget.is_budget_skip(report.longrepr)
-        ):
-            # The budget ran out after this test had already failed: the failure stands.
-            message = self.scrub(spend.failure)
+        if call.when != "call":
+            return
+        error = call.excinfo.value if call.excinfo is not None else None
+        found = mismatches_of(error) if error is not None else None
+        if isinstance(error, BudgetSpent):
+            self._budget_stop(item, report)
+        elif found is not None:
+            self.run.record_mismatches(found, item.nodeid)
+        elif error is not None:
+            self._remember(item.nodeid, error)
+        self._mismatch_outcome(
+            item.nodeid, report, mismatch_only=error is None or found is not None
+        )
+        if report.failed and item.nodeid not in self._curls:
+            spend = self.run.ledger.current
+            sent = self.run.log.since(spend.start) if spend is not None else []
+            if sent:
+                self._curls[item.nodeid] = self.scrub.text(sent[-1].curl())
+
+    def _budget_stop(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        spend = self.run.ledger.current
+        if spend is None or spend.nodeid != item.nodeid or spend.failure is None:
+            self.run.findings.budget_skipped.add(item.nodeid)
+            return
+        # The budget ran out after this test had already failed: the failure stands.
+        message = self.scrub.text(spend.failure)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{message}\n(this example failed before the budget ran out; the replay"
+            " Hypothesis makes of a failure could not be completed)"
+        )
+        self._messages[item.nodeid] = first_line(message)
+        if spend.failure_curl:
+            self._curls[item.nodeid] = self.scrub.text(spend.failure_curl)
+
+    def _remember(self, nodeid: str, error: BaseException) -> None:
+        if nodeid in self._messages:
+            return
+        message = f"{type(error).__name__}: {error}"
+        if isinstance(error, AssertionError):
+            message = str(error)
+        parts = getattr(error, "exceptions", None)
+        if isinstance(parts, (list, tuple)) and parts:
+            message = "; ".join(_failure_line(part) for part in parts)
+        self._messages[nodeid] = first_line(self.scrub.text(message))
+        curl = _schemathesis_curl(str(error))
+        if curl:
+            self._curls[nodeid] = self.scrub.text(curl)
+
+    def _mismatch_outcome(
+        self, nodeid: str, report: pytest.TestReport, mismatch_only: bool
+    ) -> None:
+        """A check that found only mismatches: an expected failure (a failure if strict)."""
+        found = self.run.findings.of(nodeid)
+        if not found or not (report.passed or (report.failed and mismatch_only)):
+            return
+        text = "; ".join(m.line() for m in found)
+        if self.run.strict.assumptions:
             report.outcome = "failed"
-            report.longrepr = (
-                f"{message}\n(this example failed before the budget ran out; the replay"
-                " Hypothesis makes of a failure could not be completed)"
-            )
-            self._messages[item.nodeid] = first_line(message)
-            if spend.failure_curl:
-                self._curls[item.nodeid] = self.reproduction(spend.failure_curl)
+            report.longrepr = f"assumption mismatch (KAPSO_CONTRACT_STRICT_ASSUMPTIONS): {text}"
+            self._messages[nodeid] = first_line(self.scrub.text(found[0].line()))
+            if found[0].curl:
+                self._curls[nodeid] = self.scrub.text(found[0].curl)
+        else:
+            report.outcome = "skipped"
+            report.wasxfail = f"assumption mismatch: {text}"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.longrepr is not None:
-            text = str(report.longrepr)
-            if self.target.api_key in text:
-                report.longrepr = self.scrub(text)
-        report.sections = [(title, self.scrub(body)) for title, body in report.sections]
+        self.scrub.report(report)
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self._count(report)
 
     def _count(self, report: pytest.TestReport) -> None:
         if report.passed:
             self.passed += 1
+        elif report.skipped and hasattr(report, "wasxfail"):
+            self.mismatched += 1
         elif report.skipped:
             self.skipped += 1
-            if _budget.is_budget_skip(report.longrepr):
-                self.budget_skipped += 1
         else:
-            sent = self.log.since(self._marks.get(report.nodeid, 0))
             message = self._messages.get(report.nodeid) or first_line(
-                self.scrub(str(report.longrepr))
+                self.scrub.text(str(report.longrepr))
             )
-            curl = self._curls.get(report.nodeid) or (
-                self.reproduction(sent[-1].curl()) if sent else None
-            )
-            self.failed.append(Failed(report.nodeid, message, curl))
-
-    def reproduction(self, curl: str) -> str:
-        """A runnable line: in-process URLs point at `make fake` (same data)."""
-        return self.scrub(curl)
+            self.failed.append(Failed(report.nodeid, message, self._curls.get(report.nodeid)))
 
     def lines(self) -> list[str]:
         """The human summary."""
-        total = self.passed + self.skipped + len(self.failed)
+        run = self.run
+        total = self.passed + self.skipped + self.mismatched + len(self.failed)
         seed = (
             "derandomized (profile ci): rerun the same command"
-            if self.seed is None
-            else f"{self.seed} (rerun with KAPSO_CONTRACT_SEED={self.seed})"
+            if run.seed is None
+            else f"{run.seed} (rerun with KAPSO_CONTRACT_SEED={run.seed})"
         )
         out = [
-            f"target:   {self.target.describe()}",
-            f"profile:  {self.profile}; seed: {seed}",
-            f"checks:   {total} run, {len(self.failed)} failed, {self.skipped} skipped",
-            f"requests: {self.log.count} sent",
+            f"target:   {run.target.describe()}",
+            f"profile:  {run.profile}; seed: {seed}",
+            f"checks:   {total} run, {len(self.failed)} failed, {self.mismatched} with"
+            f" assumption mismatches only, {self.skipped} skipped",
+            f"requests: {run.log.count} sent",
         ]
-        if self.target.in_process:
+        if run.target.in_process:
             out.append("          (reproductions target `make fake`, which serves the same data)")
         out.extend(self.budget_lines())
         for failed in self.failed:
@@ -145,25 +166,49 @@ class ContractReport:
             out.append(f"  {failed.message}")
             if failed.curl:
                 out.append(f"  reproduce: {failed.curl}")
-        drift = DRIFT.lines()
-        strict = os.environ.get(ENV_STRICT_DRIFT, "") in ("1", "true", "yes")
+        out.extend(self.mismatch_lines())
+        drift = run.drift.lines()
         if drift:
-            level = "FAILURE (strict)" if strict else "warning"
+            level = "FAILURE (strict)" if run.strict.drift else "warning"
             out.append(f"drift ({level}): the spec does not document")
-            out.extend(f"  - {self.scrub(line)}" for line in drift)
+            out.extend(f"  - {self.scrub.text(line)}" for line in drift)
+        return out
+
+    def mismatch_lines(self) -> list[str]:
+        """Each assumption mismatch: what came back, what was assumed, where to edit it."""
+        out: list[str] = []
+        mismatches = self.run.findings.mismatches
+        if mismatches:
+            level = (
+                "FAILURE (KAPSO_CONTRACT_STRICT_ASSUMPTIONS)"
+                if self.run.strict.assumptions
+                else "not a contract violation"
+            )
+            out.append(
+                f"assumption mismatches ({level}): the server reads what Kapso's docs leave"
+                " open differently from the spec"
+            )
+        for mismatch in mismatches:
+            out.append(f"MISMATCH {mismatch.nodeid}")
+            out.append(f"  found:   {first_line(self.scrub.text(mismatch.found))}")
+            out.append(f"  assumed: {mismatch.assumed}")
+            out.append(f"  edit:    {mismatch.location}")
+            if mismatch.curl:
+                out.append(f"  reproduce: {self.scrub.text(mismatch.curl)}")
         return out
 
     def budget_lines(self) -> list[str]:
         """Loud lines when the request budget cut the run short."""
         out: list[str] = []
-        if self.budget_skipped:
-            level = "FAILURE (strict)" if _strict_budget() else "not a clean pass"
+        skipped = len(self.run.findings.budget_skipped)
+        if skipped:
+            level = "FAILURE (strict)" if self.run.strict.budget else "not a clean pass"
             out.append(
-                f"INCOMPLETE ({level}): {self.budget_skipped} checks skipped, the request"
-                f" budget of {self.target.budget} was spent before they ran; raise"
+                f"INCOMPLETE ({level}): {skipped} checks skipped, the request"
+                f" budget of {self.run.target.budget} was spent before they ran; raise"
                 f" KAPSO_CONTRACT_MAX_REQUESTS (KAPSO_CONTRACT_STRICT_BUDGET=1 fails such a run)"
             )
-        trimmed = _budget.LEDGER.trimmed() if _budget.LEDGER is not None else []
+        trimmed = self.run.ledger.trimmed()
         if trimmed:
             shown = ", ".join(
                 f"{spend.nodeid.split('::')[-1]} ({spend.examples})" for spend in trimmed[:8]
@@ -177,10 +222,24 @@ class ContractReport:
     def markdown(self) -> str:
         """The summary as Markdown for GITHUB_STEP_SUMMARY."""
         verdict = "passed" if not self.failed else f"{len(self.failed)} failed"
-        if not self.failed and self.budget_skipped:
-            verdict = f"incomplete ({self.budget_skipped} checks skipped for lack of budget)"
+        skipped = len(self.run.findings.budget_skipped)
+        if not self.failed and skipped:
+            verdict = f"incomplete ({skipped} checks skipped for lack of budget)"
+        if self.mismatched:
+            verdict += f", {len(self.run.findings.mismatches)} assumption mismatches"
         body = "\n".join(self.lines())
-        return f"## Kapso contract suite: {verdict}\n\n```text\n{body}\n```\n"
+        table = ""
+        if self.run.findings.mismatches:
+            rows = "\n".join(
+                f"| `{m.nodeid.split('::')[-1]}` | {_cell(m.found)} | {_cell(m.assumed)}"
+                f" | `{m.location}` |"
+                for m in self.run.findings.mismatches
+            )
+            table = (
+                "\n### Assumption mismatches\n\n| check | found | assumed | edit |\n"
+                f"|---|---|---|---|\n{rows}\n"
+            )
+        return f"## Kapso contract suite: {verdict}\n\n```text\n{body}\n```\n{table}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("contract summary")
@@ -189,19 +248,20 @@ class ContractReport:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        strict = os.environ.get(ENV_STRICT_DRIFT, "") in ("1", "true", "yes")
-        if strict and DRIFT.items and session.exitstatus == 0:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        if _strict_budget() and self.budget_skipped and session.exitstatus == 0:
+        strict = self.run.strict
+        if session.exitstatus == 0 and (
+            (strict.drift and self.run.drift.items)
+            or (strict.budget and self.run.findings.budget_skipped)
+        ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         path = os.environ.get("GITHUB_STEP_SUMMARY")
         if path:
             with open(path, "a", encoding="utf-8") as handle:
-                handle.write(self.scrub(self.markdown()))
+                handle.write(self.scrub.text(self.markdown()))
 
 
-def _strict_budget() -> bool:
-    return os.environ.get(ENV_STRICT_BUDGET, "").lower() in ("1", "true", "yes")
+def _cell(text: str) -> str:
+    return first_line(text).replace("|", "\\|")
 
 
 def _failure_line(failure: BaseException) -> str:

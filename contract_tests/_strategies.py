@@ -1,4 +1,4 @@
-"""Hypothesis strategies: windows, page sizes and filter combinations drawn from real data."""
+"""Hypothesis strategies: windows, page sizes and filters, drawn per `match` kind from real data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contract_tests._windows import MAX_SPAN, Anchor, Window, window
+from kapso_contacts.contract import Contract, Filter, Parameter
 
-# Needles SQL LIKE would read as wildcards or escapes: the docs make them literal.
+from ._windows import MAX_SPAN, Anchor, Window, window
+
+# Needles SQL LIKE would read as wildcards or escapes: a literal reading keeps them literal.
 LITERAL_NEEDLES = ("%", "_", "\\", "%_", "_%", "100%", "a_b")
 CASE_CHANGES: tuple[Callable[[str], str], ...] = (
     str,
@@ -18,6 +20,8 @@ CASE_CHANGES: tuple[Callable[[str], str], ...] = (
     str.swapcase,
     str.title,
 )
+# Values made up for a field with no real value to draw from (identifiers, mostly).
+MADE_UP_ALPHABET = "0123456789abcdef-"
 _PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"))
 
 
@@ -31,9 +35,16 @@ def windows(anchor: Anchor, max_span: int = MAX_SPAN) -> st.SearchStrategy[Windo
     )
 
 
-def limits() -> st.SearchStrategy[int]:
-    """Page sizes across the documented range 1..100, small ones likelier."""
-    return st.one_of(st.integers(1, 7), st.sampled_from([10, 20, 33, 99, 100]))
+def page_sizes(parameter: Parameter) -> st.SearchStrategy[int]:
+    """Sizes across the parameter's range, small ones, its default and its top likelier."""
+    low = parameter.minimum if parameter.minimum is not None else 1
+    high = parameter.maximum if parameter.maximum is not None else low + 99
+    special = sorted(
+        {v for v in (parameter.default, high - 1, high) if v is not None and low <= v <= high}
+    )
+    return st.one_of(
+        st.integers(low, min(high, low + 6)), st.sampled_from(special), st.integers(low, high)
+    )
 
 
 def _substring(text: str) -> st.SearchStrategy[str]:
@@ -42,54 +53,64 @@ def _substring(text: str) -> st.SearchStrategy[str]:
     )
 
 
-def _values(contacts: list[dict[str, Any]], name: str) -> list[str]:
-    return sorted({str(c[name]) for c in contacts if c.get(name) not in (None, "")})
+def real_values(contacts: list[dict[str, Any]], field: str) -> list[str]:
+    """The distinct non-empty values of a field among `contacts`, sorted."""
+    return sorted({str(c[field]) for c in contacts if c.get(field) not in (None, "")})
 
 
-def name_needles(contacts: list[dict[str, Any]]) -> st.SearchStrategy[str]:
-    """Substrings of real names in changed case, literal wildcards, or any text."""
-    names = _values(contacts, "profile_name")
+def _alphabet(values: list[str]) -> str:
+    return "".join(sorted(set("".join(values)))) or MADE_UP_ALPHABET
+
+
+def case_insensitive_needles(values: list[str]) -> st.SearchStrategy[str]:
+    """Pieces of real values in changed case, literal wildcards, or any text."""
     real = (
-        st.sampled_from(names)
+        st.sampled_from(values)
         .flatmap(_substring)
         .flatmap(lambda part: st.sampled_from(CASE_CHANGES).map(lambda change: change(part)))
-        if names
+        if values
         else st.nothing()
     )
-    # Real substrings twice as likely: they are what makes completeness bite.
+    # Real pieces twice as likely: they are what makes completeness bite.
     literal = st.sampled_from(LITERAL_NEEDLES)
     return st.one_of(real, real, literal, st.text(_PRINTABLE, min_size=1, max_size=3))
 
 
-def filter_sets(contacts: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+def filter_values(rule: Filter, contacts: list[dict[str, Any]]) -> st.SearchStrategy[Any] | None:
+    """Values for one filter by its `match`; None for the window bounds (`after`/`before`)."""
+    values = [] if rule.on_customer else real_values(contacts, rule.field)
+    made_up = st.text(alphabet=_alphabet(values), min_size=1, max_size=8)
+    if rule.match == "present":
+        return st.booleans()
+    if rule.match == "contains" and rule.case_insensitive:
+        return case_insensitive_needles(values)
+    if rule.match == "contains":
+        real = st.sampled_from(values).flatmap(_substring) if values else st.nothing()
+        return st.one_of(real, st.text(alphabet=_alphabet(values), min_size=1, max_size=4))
+    if rule.match == "equals":
+        return st.one_of(st.sampled_from(values) if values else st.nothing(), made_up)
+    return None
+
+
+def filter_sets(
+    contract: Contract, contacts: list[dict[str, Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
     """One to three filters (AND): mostly all admitting one real contact, else mixed or made up."""
     if not contacts:
-        return loose_filter_sets(contacts)
-    one = st.sampled_from(contacts).flatmap(lambda contact: loose_filter_sets([contact]))
-    return st.one_of(one, one, loose_filter_sets(contacts))
+        return loose_filter_sets(contract, contacts)
+    one = st.sampled_from(contacts).flatmap(lambda contact: loose_filter_sets(contract, [contact]))
+    return st.one_of(one, one, loose_filter_sets(contract, contacts))
 
 
-def loose_filter_sets(contacts: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+def loose_filter_sets(
+    contract: Contract, contacts: list[dict[str, Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
     """One to three filters (AND), their values drawn from `contacts` or made up."""
-    wa_ids = _values(contacts, "wa_id")
-    customers = _values(contacts, "customer_id")
-    scoped = _values(contacts, "business_scoped_user_id")
-    made_up = st.text(alphabet="0123456789abcdef-", min_size=1, max_size=8)
-    options: dict[str, st.SearchStrategy[Any]] = {
-        "profile_name_contains": name_needles(contacts),
-        "wa_id_contains": st.one_of(
-            st.sampled_from(wa_ids).flatmap(_substring) if wa_ids else st.nothing(),
-            st.text(alphabet="0123456789", min_size=1, max_size=4),
-        ),
-        "customer_id": st.one_of(
-            st.sampled_from(customers) if customers else st.nothing(), made_up
-        ),
-        "has_customer": st.booleans(),
-        "business_scoped_user_id": st.one_of(
-            st.sampled_from(scoped) if scoped else st.nothing(), made_up
-        ),
-        "customer_external_id": made_up,
-    }
+    options: dict[str, st.SearchStrategy[Any]] = {}
+    for name, rule in contract.filters.items():
+        strategy = filter_values(rule, contacts)
+        if strategy is not None:
+            options[name] = strategy
     names = st.lists(st.sampled_from(sorted(options)), min_size=1, max_size=3, unique=True)
     return names.flatmap(
         lambda chosen: st.fixed_dictionaries({name: options[name] for name in sorted(chosen)})
@@ -105,33 +126,31 @@ def _non_ascii_cased(char: str) -> bool:
 NON_ASCII_CASE_CHANGES: tuple[Callable[[str], str], ...] = (str.upper, str.lower, str.swapcase)
 
 
-def non_ascii_case_needles(
-    contacts: list[dict[str, Any]],
-) -> st.SearchStrategy[tuple[str, str]] | None:
-    """(name, needle): a piece of a real name, 1-6 characters around a non-ASCII cased letter,
-    with its case changed so that this letter's case differs; None if no name qualifies."""
-    names = [n for n in _values(contacts, "profile_name") if any(map(_non_ascii_cased, n))]
-    if not names:
+def non_ascii_case_needles(values: list[str]) -> st.SearchStrategy[tuple[str, str]] | None:
+    """(value, needle): a piece of a real value, 1-6 characters around a non-ASCII cased letter,
+    with its case changed so that this letter's case differs; None if no value qualifies."""
+    qualifying = [v for v in values if any(map(_non_ascii_cased, v))]
+    if not qualifying:
         return None
 
-    def pieces(name: str) -> st.SearchStrategy[tuple[str, str]]:
-        spots = [i for i, char in enumerate(name) if _non_ascii_cased(char)]
+    def pieces(value: str) -> st.SearchStrategy[tuple[str, str]]:
+        spots = [i for i, char in enumerate(value) if _non_ascii_cased(char)]
         return st.sampled_from(spots).flatmap(
             lambda at: (
                 st.tuples(
                     st.integers(max(0, at - 3), at),
-                    st.integers(at + 1, min(len(name), at + 3)),
+                    st.integers(at + 1, min(len(value), at + 3)),
                     st.sampled_from(NON_ASCII_CASE_CHANGES),
                 )
-                .map(lambda cut: (cut[0], cut[1], cut[2](name[cut[0] : cut[1]])))
-                .filter(lambda cut: _flips(name, at, cut[0], cut[1], cut[2]))
-                .map(lambda cut: (name, cut[2]))
+                .map(lambda cut: (cut[0], cut[1], cut[2](value[cut[0] : cut[1]])))
+                .filter(lambda cut: _flips(value, at, cut[0], cut[1], cut[2]))
+                .map(lambda cut: (value, cut[2]))
             )
         )
 
-    return st.sampled_from(names).flatmap(pieces)
+    return st.sampled_from(qualifying).flatmap(pieces)
 
 
-def _flips(name: str, at: int, start: int, end: int, needle: str) -> bool:
+def _flips(value: str, at: int, start: int, end: int, needle: str) -> bool:
     """The needle keeps the piece's length and changes the case of the letter at `at`."""
-    return len(needle) == end - start and needle[at - start] != name[at]
+    return len(needle) == end - start and needle[at - start] != value[at]

@@ -1,8 +1,9 @@
 """One httpx transport for everything that talks to the server.
 
-It counts requests against a budget, paces itself by `X-RateLimit-Remaining`,
-waits out `Retry-After` on a 429, and keeps a log of what it sent (never the
-API key) for the run summary and the reproductions.
+It counts requests against a budget, paces itself by the contract's
+rate-limit headers and window, waits out `Retry-After` on a 429, and keeps a
+log of what it sent (never the API key) for the run summary and the
+reproductions.
 """
 
 from __future__ import annotations
@@ -10,19 +11,18 @@ from __future__ import annotations
 import shlex
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
-from contract_tests._constants import API_KEY_HEADER, MASK
+from kapso_contacts.contract import RateLimit
 
-# Facts: over the limit Kapso answers 429 with `Retry-After: 60`.
+from ._env import MASK
+
+# The suite's patience with a 429: at most this long a wait, this many retries.
 MAX_RETRY_AFTER = 120.0
 MAX_429_RETRIES = 2
-WINDOW_SECONDS = 60.0
 
 
 class BudgetExhausted(RuntimeError):
@@ -36,16 +36,18 @@ class SentRequest:
     method: str
     url: str
     status: int | None
+    key_header: str
 
     def curl(self) -> str:
         """A curl line reproducing the request, the key masked."""
-        return f"curl -sS -H '{API_KEY_HEADER}: {MASK}' {shlex.quote(self.url)}"
+        return f"curl -sS -H '{self.key_header}: {MASK}' {shlex.quote(self.url)}"
 
 
 @dataclass
 class RequestLog:
     """Every request the suite sent, shared by all clients of a run."""
 
+    key_header: str
     sent: list[SentRequest] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -57,7 +59,7 @@ class RequestLog:
     def record(self, request: httpx.Request, status: int | None) -> None:
         """Add a request to the log."""
         with self.lock:
-            self.sent.append(SentRequest(request.method, str(request.url), status))
+            self.sent.append(SentRequest(request.method, str(request.url), status, self.key_header))
 
     def since(self, mark: int) -> list[SentRequest]:
         """Requests sent after `mark` (a previous `count`)."""
@@ -71,8 +73,28 @@ def _seconds(value: str | None) -> float | None:
         return None
 
 
+def _restreamed(response: httpx.Response) -> httpx.Response:
+    """The answer read whole and handed back as a stream, so that httpx times it.
+
+    An in-process transport may answer with its body already read, which leaves
+    `elapsed` unset (schemathesis reads it). The body is decoded by then, so its
+    `Content-Encoding` goes.
+    """
+    response.read()
+    headers = [(k, v) for k, v in response.headers.raw if k.lower() != b"content-encoding"]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        stream=httpx.ByteStream(response.content),
+        extensions=response.extensions,
+    )
+
+
 class BudgetTransport(httpx.BaseTransport):
-    """Wrap a transport with a request budget, pacing and 429 handling."""
+    """Wrap a transport with a request budget, pacing and 429 handling.
+
+    The rate-limit window and headers are the contract's (`RateLimit`).
+    """
 
     def __init__(
         self,
@@ -80,11 +102,13 @@ class BudgetTransport(httpx.BaseTransport):
         log: RequestLog,
         *,
         budget: int | None,
+        rate_limit: RateLimit,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._inner = inner
         self._log = log
         self._budget = budget
+        self._rate = rate_limit
         self._sleep = sleep
         self._remaining: int | None = None
         self._limit: int | None = None
@@ -95,12 +119,12 @@ class BudgetTransport(httpx.BaseTransport):
         while True:
             self._spend(request)
             self._pace()
-            response = self._inner.handle_request(request)
+            response = _restreamed(self._inner.handle_request(request))
             self._log.record(request, response.status_code)
             self._observe(response)
             if response.status_code != 429 or attempt >= MAX_429_RETRIES:
                 return response
-            wait = _seconds(response.headers.get("Retry-After")) or WINDOW_SECONDS
+            wait = _seconds(response.headers.get("Retry-After")) or self._rate.window_seconds
             if wait > MAX_RETRY_AFTER:
                 return response
             response.read()
@@ -116,8 +140,8 @@ class BudgetTransport(httpx.BaseTransport):
             )
 
     def _observe(self, response: httpx.Response) -> None:
-        remaining = _seconds(response.headers.get("X-RateLimit-Remaining"))
-        limit = _seconds(response.headers.get("X-RateLimit-Limit"))
+        remaining = _seconds(response.headers.get(self._rate.remaining_header))
+        limit = _seconds(response.headers.get(self._rate.limit_header))
         self._remaining = int(remaining) if remaining is not None else None
         self._limit = int(limit) if limit is not None else self._limit
 
@@ -125,40 +149,13 @@ class BudgetTransport(httpx.BaseTransport):
         """Spread requests once the per-minute allowance runs low; at 0, wait a window."""
         if self._remaining is None:
             return
+        window = self._rate.window_seconds
         if self._remaining <= 0:
-            self._sleep(WINDOW_SECONDS)
+            self._sleep(window)
             self._remaining = None
         elif self._limit and self._remaining < max(5, self._limit // 10):
-            self._sleep(WINDOW_SECONDS / self._limit)
+            self._sleep(window / self._limit)
 
     def close(self) -> None:
         """Close the wrapped transport."""
         self._inner.close()
-
-
-class AppTransport(httpx.BaseTransport):
-    """Serve requests from an ASGI app in-process (through Starlette's test client)."""
-
-    def __init__(self, app: Any) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from starlette.testclient import TestClient
-
-            self._client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-        self._client.__enter__()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Run the request through the app and return a detached response."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            answered = self._client.send(request)
-        # The body is already decoded: drop the encoding so it is not decoded twice.
-        headers = [(k, v) for k, v in answered.headers.raw if k.lower() != b"content-encoding"]
-        # A stream (not `content=`) so that the client reads it and times the response.
-        return httpx.Response(
-            answered.status_code, headers=headers, stream=httpx.ByteStream(answered.content)
-        )
-
-    def close(self) -> None:
-        """Stop the test client's event loop thread."""
-        self._client.__exit__(None, None, None)

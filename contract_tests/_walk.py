@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests._api import Answer, Api
+from ._api import Api, Reply
 
 
 @dataclass(frozen=True)
 class Walk:
     """The pages of one walk, in order."""
 
-    pages: list[Answer]
+    pages: list[Reply]
 
     @property
     def contacts(self) -> list[dict[str, Any]]:
@@ -22,11 +21,11 @@ class Walk:
 
     @property
     def ids(self) -> list[str]:
-        """Every id, in walk order."""
+        """Every identity, in walk order."""
         return [cid for page in self.pages for cid in page.ids]
 
 
-def _keys(page: Answer) -> str:
+def _keys(page: Reply) -> str:
     shown = sorted(page.body) if isinstance(page.body, dict) else type(page.body).__name__
     return f"{shown} for GET {page.url}"
 
@@ -34,65 +33,81 @@ def _keys(page: Answer) -> str:
 def cursor_walk(
     api: Api, query: dict[str, Any], limit: int, max_contacts: int, stop_after: int | None = None
 ) -> Walk:
-    """Follow `paging.next` from the first page until it is null.
+    """Follow the pages' `next` cursor from the first page until it is null.
 
     `max_contacts` bounds the walk: a server that never ends it fails with a message.
     `stop_after` reads only that many pages (for the anchor).
     """
+    cursor = api.contract.pagination.cursor
     max_pages = max_contacts // limit + 2
-    pages: list[Answer] = []
+    pages: list[Reply] = []
     after: str | None = None
     while True:
-        params = {**query, "limit": limit, **({"after": after} if after else {})}
-        page = api.list(**params).expect(200, "a cursor page of valid parameters is a 200")
-        if not isinstance(page.body, dict) or "paging" not in page.body:
-            raise AssertionError(f"cursor mode answers with `paging`; got {_keys(page)}")
+        params = {
+            **query,
+            cursor.limit.name: limit,
+            **({cursor.after.name: after} if after else {}),
+        }
+        page = api.list(**params).served(
+            "a cursor page of valid parameters is served", cursor.provenance
+        )
+        if not page.envelope(cursor.envelope):
+            raise AssertionError(f"cursor mode answers with `{cursor.envelope}`; got {_keys(page)}")
         pages.append(page)
-        after = page.paging.get("next")
+        after = page.next
         if after is None or len(pages) == stop_after:
             return Walk(pages)
         if len(pages) >= max_pages:
             raise AssertionError(
-                f"a walk of at most {max_contacts} contacts at limit={limit} ends within"
-                f" {max_pages} pages; `next` was still set after page {len(pages)} (GET {page.url})"
+                f"a walk of at most {max_contacts} contacts at {cursor.limit.name}={limit} ends"
+                f" within {max_pages} pages; `next` was still set after page {len(pages)}"
+                f" (GET {page.url})"
             )
 
 
 def legacy_walk(api: Api, query: dict[str, Any], per_page: int, max_contacts: int) -> Walk:
-    """Read pages 1, 2, ... of legacy mode until `meta.total_pages` (or an empty page)."""
+    """Read pages first, first + 1, ... of legacy mode until the last page (or an empty one)."""
+    legacy = api.contract.pagination.legacy
     max_pages = max_contacts // per_page + 2
-    pages: list[Answer] = []
-    number = 1
+    pages: list[Reply] = []
+    number = legacy.first_page
     while True:
-        page = api.list(**query, page=number, per_page=per_page).expect(
-            200, "a legacy page within the documented limits is a 200"
+        params = {**query, legacy.page.name: number, legacy.per_page.name: per_page}
+        page = api.list(**params).served(
+            "a legacy page within the documented limits is served", legacy.provenance
         )
-        if not isinstance(page.body, dict) or "meta" not in page.body:
-            raise AssertionError(f"legacy mode answers with `meta`; got {_keys(page)}")
+        if not page.envelope(legacy.envelope):
+            raise AssertionError(f"legacy mode answers with `{legacy.envelope}`; got {_keys(page)}")
         pages.append(page)
-        total_pages = page.meta.get("total_pages")
+        total_pages = legacy.meta["total-pages"].get(page.body)
         if not page.contacts or not isinstance(total_pages, int) or number >= total_pages:
             return Walk(pages)
-        if number >= max_pages:
+        if len(pages) >= max_pages:
             raise AssertionError(
-                f"a legacy walk of at most {max_contacts} contacts at per_page={per_page} ends"
-                f" within {max_pages} pages; meta.total_pages={total_pages} (GET {page.url})"
+                f"a legacy walk of at most {max_contacts} contacts at {legacy.per_page.name}="
+                f"{per_page} ends within {max_pages} pages;"
+                f" {legacy.meta['total-pages'].path}={total_pages} (GET {page.url})"
             )
         number += 1
 
 
-_WINDOW_WALKS: weakref.WeakKeyDictionary[Api, dict[str, Walk]] = weakref.WeakKeyDictionary()
-
-
 def window_walk(api: Api, query: dict[str, Any], max_contacts: int) -> Walk:
-    """The unfiltered cursor walk of a window (limit 100), read once per run and kept.
+    """The unfiltered cursor walk of a window at the largest page size, read once per client.
 
     The reference the filter checks compare against: a window lies in the past,
     so the same request gives the same answer; reading it once leaves the
     budget to the filtered walks under test.
     """
-    key = repr(sorted((name, str(value)) for name, value in query.items()))
-    walks = _WINDOW_WALKS.setdefault(api, {})
-    if key not in walks:
-        walks[key] = cursor_walk(api, query, 100, max_contacts)
-    return walks[key]
+    key = "window walk " + repr(sorted((name, str(value)) for name, value in query.items()))
+    if key not in api.memo:
+        api.memo[key] = cursor_walk(api, query, largest_page(api), max_contacts)
+    walk: Walk = api.memo[key]
+    return walk
+
+
+def largest_page(api: Api) -> int:
+    """The largest cursor page the contract allows (`limit`'s maximum)."""
+    limit = api.contract.pagination.cursor.limit
+    if limit.maximum is None:
+        raise AssertionError(f"the contract gives {limit.name} no maximum: no largest page")
+    return limit.maximum

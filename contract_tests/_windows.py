@@ -1,30 +1,42 @@
-"""Bounded windows of the listing, cut at real `created_at` values.
+"""Bounded windows of the listing, cut at real creation times.
 
-A walk is bounded by a `created_after`/`created_before` window, never by
-stopping at an arbitrary page, so the suite means the same thing on an
-account of 1,000 or 100,000 contacts. The anchor is the newest contacts (two
-cursor pages of 100); a window between two of their `created_at` values holds
-exactly the anchor contacts strictly between them (both bounds exclusive).
+A walk is bounded by the contract's `after`/`before` filters (the
+`created_after`/`created_before` window), never by stopping at an arbitrary
+page, so the suite means the same thing on an account of 1,000 or 100,000
+contacts. The anchor is the newest contacts (two cursor pages of the largest
+size); a window between two of their creation times holds exactly the anchor
+contacts strictly between them (both bounds are exclusive).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from contract_tests import _model
-from contract_tests._api import Api
-from contract_tests._walk import cursor_walk
+from kapso_contacts.contract import Contract, Filter
 
-ANCHOR_SIZE = 200
+from . import _filter_model
+from ._api import Api
+from ._spec import identity_field
+from ._walk import cursor_walk, largest_page
+
+ANCHOR_PAGES = 2
 MAX_SPAN = 30
+
+
+def bounds(contract: Contract) -> tuple[Filter, Filter]:
+    """The filters that bound a window: (the `after` one, the `before` one)."""
+    after = next(f for f in contract.filters.values() if f.match == "after")
+    before = next(f for f in contract.filters.values() if f.match == "before")
+    return after, before
 
 
 @dataclass(frozen=True, repr=False)
 class Anchor:
     """The newest contacts, newest first."""
 
+    contract: Contract
     contacts: list[dict[str, Any]]
 
     def __repr__(self) -> str:
@@ -34,22 +46,32 @@ class Anchor:
         printer.text(repr(self))
 
     def instant(self, index: int) -> datetime:
-        """The `created_at` of the contact at `index`."""
-        return _model.parse_instant(str(self.contacts[index]["created_at"]))
+        """The creation time of the contact at `index`."""
+        return created(self.contract, self.contacts[index])
+
+
+def created(contract: Contract, contact: dict[str, Any]) -> datetime:
+    """A contact's creation time (the field the window bounds read), as UTC."""
+    found = _filter_model.instant(contact.get(bounds(contract)[0].field))
+    if found is None:
+        raise AssertionError(f"a contact's creation time is RFC 3339; got {contact!r}")
+    return found
 
 
 @dataclass(frozen=True, repr=False)
 class Window:
     """Contacts created strictly between `after` and `before`."""
 
+    contract: Contract
     after: datetime
     before: datetime
     expected: list[dict[str, Any]]
 
     def __repr__(self) -> str:
+        after, before = bounds(self.contract)
         return (
-            f"Window(created_after={self.after.isoformat()},"
-            f" created_before={self.before.isoformat()}, {len(self.expected)} contacts)"
+            f"Window({after.parameter}={self.after.isoformat()},"
+            f" {before.parameter}={self.before.isoformat()}, {len(self.expected)} contacts)"
         )
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -62,30 +84,40 @@ class Window:
 
     def query(self, offset_minutes: int = 0) -> dict[str, datetime]:
         """The window as filters, written in a UTC offset (the same instants)."""
-        zone = timezone(timedelta(minutes=offset_minutes))
-        return {
-            "created_after": self.after.astimezone(zone),
-            "created_before": self.before.astimezone(zone),
-        }
+        return bounded(self.contract, self.after, self.before, offset_minutes)
 
     @property
     def ids(self) -> list[str]:
         """The ids a correct server returns, in order."""
-        return [str(contact["id"]) for contact in self.expected]
+        key = identity_field(self.contract)
+        return [str(contact[key]) for contact in self.expected]
+
+
+def bounded(
+    contract: Contract, after: datetime, before: datetime, offset_minutes: int = 0
+) -> dict[str, datetime]:
+    """The window bounds as filter values, written in a UTC offset."""
+    zone = timezone(timedelta(minutes=offset_minutes)) if offset_minutes else UTC
+    after_filter, before_filter = bounds(contract)
+    return {
+        after_filter.parameter: after.astimezone(zone),
+        before_filter.parameter: before.astimezone(zone),
+    }
 
 
 def load_anchor(api: Api) -> Anchor:
-    """Read the newest contacts with two cursor pages of 100."""
-    pages = cursor_walk(api, {}, 100, max_contacts=ANCHOR_SIZE - 2, stop_after=2)
-    return Anchor(pages.contacts)
+    """Read the newest contacts: two cursor pages of the largest size."""
+    size = largest_page(api)
+    pages = cursor_walk(
+        api, {}, size, max_contacts=ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES
+    )
+    return Anchor(api.contract, pages.contacts)
 
 
 def window(anchor: Anchor, newer: int, older: int) -> Window:
     """The window strictly between the contacts at `older` and `newer` (indices, newest first)."""
     before, after = anchor.instant(newer), anchor.instant(older)
     expected = [
-        contact
-        for contact in anchor.contacts
-        if after < _model.parse_instant(str(contact["created_at"])) < before
+        contact for contact in anchor.contacts if after < created(anchor.contract, contact) < before
     ]
-    return Window(after=after, before=before, expected=expected)
+    return Window(anchor.contract, after=after, before=before, expected=expected)

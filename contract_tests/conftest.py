@@ -1,9 +1,7 @@
-"""Target, shared client, Hypothesis profiles and the run summary for the contract suite."""
+"""The run (`config.stash`), its fixtures, Hypothesis profiles, budget order and the summary."""
 
 from __future__ import annotations
 
-import os
-import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,40 +9,33 @@ import httpx
 import hypothesis
 import pytest
 
-from contract_tests import _budget, _profiles, _target
-from contract_tests import hooks as _hooks  # noqa: F401  (registers hooks and checks)
-from contract_tests._api import Api
-from contract_tests._constants import ENV_SEED, JUNIT_PATH
-from contract_tests._report import ContractReport
-from contract_tests._target import Target, open_client, target_from_env
-from contract_tests._transport import RequestLog
-from contract_tests._windows import Anchor, load_anchor
+from . import _budget, _profiles
+from ._api import Api
+from ._env import junit_path
+from ._report import ContractReport
+from ._run import RUN, ContractRun, run_of, start_run
+from ._target import Target
+from ._windows import Anchor, load_anchor
 
-_REPORT = pytest.StashKey[ContractReport]()
+MARKERS = ("ground_truth: needs to know the server's data; runs only against the embedded fake",)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Pick the target and profile, start the summary, put JUnit XML under reports/."""
+    """Start the run: target, profile, seed, budget; the summary; JUnit XML under ./reports."""
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
     try:
-        target = target_from_env()
+        profile = _profiles.register()
+        current = hypothesis.settings.default
+        run = start_run(profile, derandomized=current is None or current.derandomize)
     except RuntimeError as exc:
         raise pytest.UsageError(str(exc)) from None
-    _target.CURRENT = target
-    profile = _profiles.register()
-    seed: int | None = None
-    current = hypothesis.settings.default
-    if current is not None and not current.derandomize:
-        seed = int(os.environ.get(ENV_SEED) or random.SystemRandom().randrange(2**32))
-    _profiles.SEED = seed
-    log = RequestLog()
-    _budget.LEDGER = _budget.Ledger(log, target.budget)
-    report = ContractReport(target=target, log=log, profile=profile, seed=seed)
-    config.stash[_REPORT] = report
-    config.pluginmanager.register(report, "contract-report")
+    config.stash[RUN] = run
+    config.pluginmanager.register(ContractReport(run), "contract-report")
     if not getattr(config.option, "xmlpath", None):
-        JUNIT_PATH.parent.mkdir(parents=True, exist_ok=True)
-        config.option.xmlpath = str(JUNIT_PATH)
+        junit_path().parent.mkdir(parents=True, exist_ok=True)
+        config.option.xmlpath = str(junit_path())
 
 
 def cost_class(item: pytest.Item) -> str:
@@ -65,39 +56,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Cheap, high-yield checks run first so that a small request budget still
     reaches them; each property then gets a share of what is left (`_budget`).
     """
-    report = config.stash[_REPORT]
+    run = run_of(config)
     for item in items:
         function = getattr(item, "obj", None)
         if function is not None and hasattr(function, "hypothesis"):
-            if report.seed is not None:
-                hypothesis.seed(report.seed)(function)
+            if run.seed is not None:
+                hypothesis.seed(run.seed)(function)
             inner = function.hypothesis.inner_test
             if not getattr(inner, "_contract_budgeted", False):
-                wrapped = _budget.budgeted(inner)
+                wrapped = _budget.budgeted(inner, run.ledger, run.record_mismatches)
                 wrapped._contract_budgeted = True  # type: ignore[attr-defined]
                 function.hypothesis.inner_test = wrapped
-        if not report.target.in_process and item.get_closest_marker("ground_truth"):
+        if not run.target.in_process and item.get_closest_marker("ground_truth"):
             item.add_marker(pytest.mark.skip(reason="ground truth needs the embedded fake's data"))
     items.sort(key=lambda item: _budget.COST_CLASSES.index(cost_class(item)))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Plan the budget shares of the tests that will run (after any deselection)."""
-    if _budget.LEDGER is None:
-        return
     weights = {
         item.nodeid: _budget.SHARE_WEIGHT.get(cost_class(item), 0)
         for item in session.items
         if not item.get_closest_marker("skip")
     }
-    _budget.LEDGER.plan({nodeid: weight for nodeid, weight in weights.items() if weight})
+    run_of(session.config).ledger.plan({nodeid: w for nodeid, w in weights.items() if w})
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Open the test's account (its share of the budget is fixed now)."""
-    if _budget.LEDGER is not None:
-        _budget.LEDGER.start(item.nodeid)
+    run_of(item.config).ledger.start(item.nodeid)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -112,46 +100,39 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     """Close the test's account."""
-    if _budget.LEDGER is not None:
-        _budget.LEDGER.finish()
+    run_of(item.config).ledger.finish()
 
 
 @pytest.fixture(scope="session")
-def report(pytestconfig: pytest.Config) -> ContractReport:
-    """The run's summary collector."""
-    return pytestconfig.stash[_REPORT]
+def run(pytestconfig: pytest.Config) -> ContractRun:
+    """The run: contract, target, budget, cursor pool, drift log, findings."""
+    return run_of(pytestconfig)
 
 
 @pytest.fixture(scope="session")
-def target(report: ContractReport) -> Target:
+def target(run: ContractRun) -> Target:
     """The server under test."""
-    return report.target
+    return run.target
 
 
 @pytest.fixture(scope="session")
-def request_log(report: ContractReport) -> RequestLog:
-    """Every request sent by the suite."""
-    return report.log
-
-
-@pytest.fixture(scope="session")
-def http(target: Target, request_log: RequestLog) -> Iterator[httpx.Client]:
+def http(run: ContractRun) -> Iterator[httpx.Client]:
     """The one budgeted, paced client that carries the API key."""
-    with open_client(target, request_log) as client:
+    with run.client() as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def http_without_key(target: Target, request_log: RequestLog) -> Iterator[httpx.Client]:
+def http_without_key(run: ContractRun) -> Iterator[httpx.Client]:
     """A client on the same budget that sends no API key."""
-    with open_client(target, request_log, with_key=False) as client:
+    with run.client(with_key=False) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def api(http: httpx.Client) -> Api:
-    """The List contacts operation through the generated client."""
-    return Api(http)
+def api(run: ContractRun, http: httpx.Client) -> Api:
+    """The List contacts operation, requests built by the generated client."""
+    return run.api(http)
 
 
 @pytest.fixture(scope="session")

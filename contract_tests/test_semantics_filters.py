@@ -1,4 +1,4 @@
-"""Filters are sound and complete, with the meanings the docs give them."""
+"""Filters are sound and complete, with the meanings the contract gives them."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contract_tests import _budget, _checks, _model
-from contract_tests._api import Api
-from contract_tests._recipes import RECIPES
-from contract_tests._strategies import filter_sets, limits, non_ascii_case_needles, windows
-from contract_tests._walk import cursor_walk, window_walk
-from contract_tests._windows import Anchor, Window, window
+from . import _budget, _filter_model, _walk_checks
+from ._api import Api
+from ._findings import promise
+from ._recipes import recipes
+from ._spec import identity_field, suite_contract
+from ._strategies import filter_sets, non_ascii_case_needles, page_sizes, real_values, windows
+from ._walk import cursor_walk, largest_page, window_walk
+from ._windows import Anchor, Window, bounded, bounds, created, window
 
+CONTRACT = suite_contract()
+RECIPES = recipes(CONTRACT)
 OFFSETS = (0, 330, -300, 60, -720)
+CASE_INSENSITIVE = sorted(
+    name
+    for name, rule in CONTRACT.filters.items()
+    if rule.match == "contains" and rule.case_insensitive
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,77 +35,91 @@ def _enough_data(anchor: Anchor) -> None:
 
 @given(data=st.data())
 def test_filters_are_sound_and_complete(api: Api, anchor: Anchor, data: st.DataObject) -> None:
-    """Docs: every filter (AND) keeps exactly the matching contacts of the same window."""
+    """Every filter (AND) keeps exactly the matching contacts of the same window."""
+    contract = api.contract
     window = data.draw(windows(anchor), label="window")
-    filters = data.draw(filter_sets(window.expected or anchor.contacts), label="filters")
-    limit = data.draw(limits(), label="limit")
+    filters = data.draw(filter_sets(contract, window.expected or anchor.contacts), label="filters")
+    limit = data.draw(page_sizes(contract.pagination.cursor.limit), label="limit")
     unfiltered = window_walk(api, window.query(), window.max_contacts)
     filtered = cursor_walk(api, {**window.query(), **filters}, limit, window.max_contacts)
-    _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")
+    _walk_checks.sound_and_complete(
+        contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
+    )
 
 
-def _newest(anchor: Anchor) -> Window:
-    """The window of the newest contacts (about 100 of them: one page at limit 100)."""
-    return window(anchor, 0, min(len(anchor.contacts) - 1, 99))
+def _newest(anchor: Anchor, api: Api) -> Window:
+    """The window of the newest contacts (about one page of the largest size)."""
+    return window(anchor, 0, min(len(anchor.contacts) - 1, largest_page(api) - 1))
 
 
+@pytest.mark.parametrize("name", CASE_INSENSITIVE)
 @given(data=st.data())
 def test_name_filter_folds_the_case_of_every_letter(
-    api: Api, anchor: Anchor, data: st.DataObject
+    api: Api, anchor: Anchor, name: str, data: st.DataObject
 ) -> None:
-    """Spec: profile_name_contains is case-insensitive for any Unicode text, not ASCII only.
+    """A case-insensitive filter folds any Unicode letter, not ASCII only.
 
-    A piece of a real name around a non-ASCII cased letter (É, Ø, Σ, Ł, ...),
+    A piece of a real value around a non-ASCII cased letter (É, Ø, Σ, Ł, ...),
     upper-cased, lower-cased or swapped, finds exactly the window's contacts
-    whose names contain it case-insensitively (both case readings agreeing).
+    whose value contains it case-insensitively (both case readings agreeing).
     """
-    newest = _newest(anchor)
-    needles = non_ascii_case_needles(newest.expected)
+    rule = api.contract.filters[name]
+    newest = _newest(anchor, api)
+    needles = non_ascii_case_needles(real_values(newest.expected, rule.field))
     if needles is None:
-        pytest.skip("no name among the newest contacts has a non-ASCII cased letter")
-    name, needle = data.draw(needles, label="name, needle")
-    assume(_model.name_match(needle, name) is True)
-    filters = {"profile_name_contains": needle}
+        pytest.skip(f"no {rule.field} among the newest contacts has a non-ASCII cased letter")
+    value, needle = data.draw(needles, label="value, needle")
+    assume(_filter_model.name_match(needle, value) is True)
+    filters = {name: needle}
+    size = largest_page(api)
     unfiltered = window_walk(api, newest.query(), newest.max_contacts)
-    filtered = cursor_walk(api, {**newest.query(), **filters}, 100, newest.max_contacts)
-    _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")
+    filtered = cursor_walk(api, {**newest.query(), **filters}, size, newest.max_contacts)
+    _walk_checks.sound_and_complete(
+        api.contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
+    )
 
 
 @given(data=st.data())
 def test_date_bounds_are_exclusive_at_real_boundaries(
     api: Api, anchor: Anchor, data: st.DataObject
 ) -> None:
-    """Spec: created_after/created_before are exclusive, offsets compare as instants."""
+    """Both bounds are exclusive; offsets compare as instants; a microsecond wider takes them in."""
+    contract = api.contract
+    after, before = bounds(contract)
+    key = identity_field(contract)
+    size = largest_page(api)
     window = data.draw(windows(anchor), label="window")
     offset = data.draw(st.sampled_from(OFFSETS), label="utc_offset_minutes")
-    walk = cursor_walk(api, window.query(offset), 100, window.max_contacts)
+    walk = cursor_walk(api, window.query(offset), size, window.max_contacts)
     for contact in walk.contacts:
-        created = _model.parse_instant(str(contact["created_at"]))
-        if created in (window.after, window.before):
-            bound = "created_after" if created == window.after else "created_before"
-            raise AssertionError(
-                f"{bound} is exclusive: a contact created exactly at the bound is not returned;"
-                f" got {_model.describe(contact)} (GET {walk.pages[-1].url})"
+        at = created(contract, contact)
+        if at in (window.after, window.before):
+            rule = after if at == window.after else before
+            promise(
+                False,
+                rule.provenance,
+                f"{rule.parameter} is exclusive: a contact created exactly at the bound is not"
+                f" returned; got {_filter_model.describe(contract, contact)}"
+                f" (GET {walk.pages[-1].url})",
             )
-    _checks.same_sequence(window.ids, walk.ids, f"window walk (UTC offset {offset} min)")
+    _walk_checks.same_sequence(
+        window.ids, walk.ids, f"window walk (UTC offset {offset} min)", after.provenance
+    )
     # One microsecond wider on each side takes in the contacts at the bounds.
     tick = timedelta(microseconds=1)
-    wider = {"created_after": window.after - tick, "created_before": window.before + tick}
+    wider = bounded(contract, window.after - tick, window.before + tick)
     at_bounds = [
-        c
-        for c in anchor.contacts
-        if _model.parse_instant(str(c["created_at"])) in (window.after, window.before)
+        c for c in anchor.contacts if created(contract, c) in (window.after, window.before)
     ]
-    expected = sorted(
-        {str(c["id"]) for c in [*window.expected, *at_bounds]},
+    expected = sorted({str(c[key]) for c in [*window.expected, *at_bounds]})
+    wide = cursor_walk(api, wider, size, len(expected))
+    missing = sorted(set(expected) - set(wide.ids))
+    promise(
+        sorted(wide.ids) == expected,
+        after.provenance if missing else before.provenance,
+        "a bound one microsecond past a contact's creation time takes that contact in;"
+        f" missing {missing[:3]}, extra {sorted(set(wide.ids) - set(expected))[:3]}",
     )
-    wide = cursor_walk(api, wider, 100, len(expected))
-    if sorted(wide.ids) != expected:
-        missing = sorted(set(expected) - set(wide.ids))
-        raise AssertionError(
-            "a bound one microsecond past a contact's created_at takes that contact in;"
-            f" missing {missing[:3]}, extra {sorted(set(wide.ids) - set(expected))[:3]}"
-        )
 
 
 @_budget.cost(_budget.WALK)
@@ -104,11 +127,15 @@ def test_date_bounds_are_exclusive_at_real_boundaries(
 def test_each_filter_is_sound_and_complete_on_the_newest_contacts(
     api: Api, anchor: Anchor, recipe: str
 ) -> None:
-    """Docs: each filter's meaning, checked on a window of the newest contacts with a real value."""
-    newest = _newest(anchor)
+    """Each filter's meaning, checked on a window of the newest contacts with a real value."""
+    newest = _newest(anchor, api)
     filters = RECIPES[recipe](newest.expected)
     if filters is None:
         pytest.skip(f"no contact in the newest window to cut a {recipe!r} value from")
     unfiltered = window_walk(api, newest.query(), newest.max_contacts)
-    filtered = cursor_walk(api, {**newest.query(), **filters}, 100, newest.max_contacts)
-    _checks.sound_and_complete(filters, unfiltered.contacts, filtered.contacts, "filtered walk")
+    filtered = cursor_walk(
+        api, {**newest.query(), **filters}, largest_page(api), newest.max_contacts
+    )
+    _walk_checks.sound_and_complete(
+        api.contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
+    )

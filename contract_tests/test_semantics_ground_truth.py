@@ -14,31 +14,41 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from contract_tests import _checks
-from contract_tests._api import Api
-from contract_tests._strategies import filter_sets, limits
-from contract_tests._target import Target, open_client
-from contract_tests._transport import RequestLog
-from contract_tests._walk import cursor_walk
+from kapso_contacts.contract import Contract
+
+from . import _walk_checks
+from ._api import Api
+from ._response_checks import mode_in
+from ._spec import identity_field, suite_contract
+from ._strategies import filter_sets, page_sizes
+from ._target import Target, fake_base_url, open_client
+from ._transport import RequestLog
+from ._walk import cursor_walk, largest_page
 
 pytestmark = pytest.mark.ground_truth
 
 
-def _ground_filters(store: Any) -> st.SearchStrategy[dict[str, Any]]:
+def _ground_filters(contract: Contract, store: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """Filters as `filter_sets` draws them, a customer's field sometimes set to a real value."""
     contacts = store.matching()
-    externals = [c["external_id"] for c in store.customers()]
-    return filter_sets(contacts).flatmap(
-        lambda filters: st.one_of(st.just(filters), st.sampled_from(externals)).map(
-            lambda extra: (
-                filters
-                if isinstance(extra, dict)
-                else {
-                    **{k: v for k, v in filters.items() if k != "customer_external_id"},
-                    "customer_external_id": extra,
-                }
-            )
+    customers = store.customers()
+    on_customer = {
+        name: rule.field.split(".", 1)[1]
+        for name, rule in contract.filters.items()
+        if rule.on_customer
+    }
+
+    def with_real_customer(filters: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+        if not on_customer or not customers:
+            return st.just(filters)
+        return st.one_of(
+            st.just(filters),
+            st.tuples(st.sampled_from(sorted(on_customer)), st.sampled_from(customers)).map(
+                lambda pick: {**filters, pick[0]: pick[1][on_customer[pick[0]]]}
+            ),
         )
-    )
+
+    return filter_sets(contract, contacts).flatmap(with_real_customer)
 
 
 @given(data=st.data())
@@ -46,20 +56,41 @@ def test_filtered_walk_equals_the_fakes_ground_truth(
     api: Api, store: Any, data: st.DataObject
 ) -> None:
     """The filtered cursor walk lists exactly store.matching(filters), in API order."""
-    filters = data.draw(_ground_filters(store), label="filters")
-    limit = data.draw(st.sampled_from([37, 100]), label="limit")
-    truth = [str(c["id"]) for c in store.matching(**filters)]
+    contract = api.contract
+    filters = data.draw(_ground_filters(contract, store), label="filters")
+    limit = data.draw(st.sampled_from([37, largest_page(api)]), label="limit")
+    key = identity_field(contract)
+    truth = [str(c[key]) for c in store.matching(**filters)]
     walk = cursor_walk(api, filters, limit, max_contacts=len(truth))
-    _checks.same_sequence(truth, walk.ids, f"filtered walk {filters!r}")
+    _walk_checks.same_sequence(
+        truth, walk.ids, f"filtered walk {filters!r}", contract.pagination.cursor.provenance
+    )
 
 
-def test_bare_request_gets_legacy_page_one_of_20(api: Api) -> None:
-    """Fake policy (docs/fake-policy.md): a request without pagination is legacy page 1 of 20."""
-    bare = api.list().expect(200, "a bare request is a 200")
-    if bare.meta.get("page") != 1 or bare.meta.get("per_page") != 20 or "paging" in bare.body:
+def test_bare_request_gets_the_first_page_of_the_bare_mode_at_its_default_size(
+    api: Api, store: Any
+) -> None:
+    """The fake reads the silent parts as the spec does: a bare request's mode and defaults."""
+    contract = api.contract
+    pagination = contract.pagination
+    mode = pagination.bare_mode
+    size = pagination.page_size_parameter(mode).default
+    bare = api.list().served("a bare request is served", pagination.bare)
+    want = min(size, len(store.matching()))
+    if mode_in(contract, bare.body) != mode or len(bare.contacts) != want:
         raise AssertionError(
-            f"the fake answers a bare request with legacy page 1 of 20; got {bare.meta}"
+            f"the fake answers a bare request in {mode} mode with {want} contacts;"
+            f" got keys {sorted(bare.body)} with {len(bare.contacts)} contacts"
         )
+    if mode == "legacy":
+        legacy = pagination.legacy
+        page = legacy.meta["page"].get(bare.body)
+        per_page = legacy.meta["per-page"].get(bare.body)
+        if (page, per_page) != (legacy.page.default, legacy.per_page.default):
+            raise AssertionError(
+                f"the fake answers a bare request with legacy page {legacy.page.default} of"
+                f" {legacy.per_page.default}; got page {page} of {per_page}"
+            )
 
 
 class WalkDuringWrites(RuleBasedStateMachine):
@@ -69,21 +100,22 @@ class WalkDuringWrites(RuleBasedStateMachine):
         super().__init__()
         from kapso_fake import create_app
 
+        self.contract = suite_contract()
         key = "kapso_canary_" + secrets.token_hex(8)
         self.app = create_app(contacts=120, seed=7, api_keys=[key])
-        target = Target(
-            base_url="http://127.0.0.1:8080/platform/v1", api_key=key, budget=None, app=self.app
-        )
-        self.http: httpx.Client = open_client(target, RequestLog())
-        self.api = Api(self.http)
-        self.before_walk = [str(c["id"]) for c in self.app.state.store.matching()]
+        target = Target(fake_base_url(self.contract), key, budget=None, app=self.app)
+        log = RequestLog(self.contract.api_key_header)
+        self.http: httpx.Client = open_client(target, log, self.contract)
+        self.api = Api(self.http, self.contract)
+        identity = identity_field(self.contract)
+        self.before_walk = [str(c[identity]) for c in self.app.state.store.matching()]
         self.seen: list[str] = []
         self.after: str | None = None
         self.done = False
         self.limit = 7
         self.writes = 0
 
-    @rule(limit=limits())
+    @rule(limit=page_sizes(suite_contract().pagination.cursor.limit))
     @precondition(lambda self: not self.seen)
     def choose_limit(self, limit: int) -> None:
         self.limit = limit
@@ -91,13 +123,16 @@ class WalkDuringWrites(RuleBasedStateMachine):
     @rule()
     @precondition(lambda self: not self.done)
     def next_page(self) -> None:
+        cursor = self.contract.pagination.cursor
         params: dict[str, Any] = {
-            "limit": self.limit,
-            **({"after": self.after} if self.after else {}),
+            cursor.limit.name: self.limit,
+            **({cursor.after.name: self.after} if self.after else {}),
         }
-        page = self.api.list(**params).expect(200, "a cursor page during writes is a 200")
+        page = self.api.list(**params).served(
+            "a cursor page during writes is served", cursor.provenance
+        )
         self.seen.extend(page.ids)
-        self.after = page.paging.get("next")
+        self.after = page.next
         self.done = self.after is None
 
     @rule(n=st.integers(1, 5), seed=st.integers(0, 1000))
@@ -107,7 +142,11 @@ class WalkDuringWrites(RuleBasedStateMachine):
 
     @invariant()
     def no_duplicates(self) -> None:
-        _checks.no_duplicates(self.seen, f"a walk during {self.writes} writes")
+        _walk_checks.no_duplicates(
+            self.seen,
+            f"a walk during {self.writes} writes",
+            self.contract.pagination.cursor.provenance,
+        )
 
     def teardown(self) -> None:
         if self.done:

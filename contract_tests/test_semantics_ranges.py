@@ -1,168 +1,133 @@
-"""Documented ranges, cross-parameter rules, cursors, types and auth: edges and one past."""
+"""Every bound at its edge and one past it, the legacy limit body, unreadable values, auth,
+and awkward strings: what each must get is read from the contract (`assess`)."""
 
 from __future__ import annotations
-
-import base64
 
 import httpx
 import pytest
 
-from contract_tests import _pagechecks
-from contract_tests._api import Answer, Api
-from contract_tests._constants import LEGACY_LIMIT_MESSAGE, MAX_LEGACY_WINDOW, STRING_FILTERS
+from kapso_contacts.contract import Contract, error_body_schema
 
-# (query, status): each documented bound at its edge and one past (docs page: Required range;
-# spec: minimum 1 on page/per_page; facts: limit=200 is a 400, not clamped).
-EDGES = [
-    ({"limit": "1"}, 200),
-    ({"limit": "100"}, 200),
-    ({"limit": "0"}, 400),
-    ({"limit": "101"}, 400),
-    ({"limit": "200"}, 400),
-    ({"per_page": "1"}, 200),
-    ({"per_page": "100"}, 200),
-    ({"per_page": "0"}, 400),
-    ({"per_page": "101"}, 400),
-    ({"page": "1"}, 200),
-    ({"page": "50"}, 200),
-    ({"page": "0"}, 400),
-    ({"page": "51"}, 400),
-    ({"page": "50", "per_page": "100"}, 200),
-]
-WRONG_TYPES = [
-    {"limit": "ten"},
-    {"limit": "2.5"},
-    {"page": "first"},
-    {"has_customer": "maybe"},
-    {"created_after": "yesterday"},
-    {"created_before": "2025-13-45T99:00:00Z"},
-]
-UNISSUED = base64.urlsafe_b64encode(b"not-a-cursor-this-server-issued").decode()
+from ._api import Api, Reply
+from ._findings import promise
+from ._probes import AWKWARD, Edge, edges, string_filters, unreadable
+from ._refusals import expect_refusal, expect_verdict, snippet
+from ._response_checks import one_page
+from ._spec import suite_contract
+
+CONTRACT = suite_contract()
+EDGES = edges(CONTRACT)
+UNREADABLE = list(unreadable(CONTRACT))
 
 
-def _label(query: dict[str, str]) -> str:
-    return "&".join(f"{k}={v}" for k, v in query.items())
-
-
-@pytest.mark.parametrize(("query", "status"), EDGES, ids=[_label(q) for q, _ in EDGES])
+@pytest.mark.parametrize("edge", EDGES, ids=[edge.label for edge in EDGES])
 def test_documented_bound_is_accepted_at_its_edge_and_refused_one_past(
-    api: Api, query: dict[str, str], status: int
+    api: Api, edge: Edge
 ) -> None:
-    """Docs/spec: every documented bound holds exactly at its edge."""
-    answer = api.raw(query)
-    answer.expect(status, f"{_label(query)} is {'within' if status == 200 else 'past'} the range")
-    if status == 200:
-        size = int(query.get("limit") or query.get("per_page") or 20)
-        if len(answer.contacts) > size:
-            raise AssertionError(
-                f"{_label(query)} returns at most {size}; got {len(answer.contacts)}"
-            )
-        one_page(query, answer)
+    """Every bound of the contract holds exactly at its edge (each traced to its keyword)."""
+    reply = api.raw(edge.query)
+    verdict = reply.verdict()
+    what = f"{edge.label} is {'past' if verdict.refused else 'within'} the range"
+    expect_verdict(
+        api.contract, verdict, reply.status, reply.body, what, reply.url, edge.provenance
+    )
+    if not verdict.refused:
+        one_page(api.contract, verdict, reply.headers, reply.body)
 
 
-def one_page(query: dict[str, str], answer: Answer) -> None:
-    """Everything one 200 must be on its own: envelope, legacy totals, size, order, filters."""
-    _pagechecks.envelope_matches_mode(query, answer.headers, answer.body)
-    _pagechecks.legacy_totals(query, answer.headers, answer.body)
-    _pagechecks.page_respects_size(query, answer.body)
-    _pagechecks.newest_first(answer.contacts)
-    _pagechecks.filters_sound(query, answer.contacts)
+def _past_the_largest_page() -> list[int]:
+    per_page = CONTRACT.pagination.legacy.per_page
+    return sorted({v for v in (per_page.default, per_page.maximum) if v is not None})
 
 
-@pytest.mark.parametrize("per_page", ["20", "100"])
-def test_page_past_50_gets_the_documented_legacy_limit_body(api: Api, per_page: str) -> None:
-    """Facts/spec: page 51 is a 400 with the legacy_offset_pagination_limit_exceeded body."""
-    answer = api.raw({"page": "51", "per_page": per_page}).expect(400, "page=51 is refused")
-    _legacy_limit_body(answer, page=51, per_page=int(per_page))
+@pytest.mark.parametrize("per_page", _past_the_largest_page())
+def test_page_past_the_largest_gets_the_documented_legacy_limit_body(
+    api: Api, per_page: int
+) -> None:
+    """The page after the largest gets the legacy limit body: requested and maximum values."""
+    legacy = api.contract.pagination.legacy
+    if legacy.max_page is None:
+        pytest.skip("the contract gives page no maximum")
+    page = legacy.max_page + 1
+    reply = api.raw({legacy.page.name: str(page), legacy.per_page.name: str(per_page)})
+    verdict = reply.verdict()
+    expect_refusal(
+        api.contract, verdict, reply.status, reply.body, f"page={page} is refused", reply.url
+    )
+    legacy_limit_body(api.contract, reply, page, per_page)
 
 
-def _legacy_limit_body(answer: Answer, page: int, per_page: int) -> None:
-    body = answer.body if isinstance(answer.body, dict) else {}
+def legacy_limit_body(contract: Contract, reply: Reply, page: int, per_page: int) -> None:
+    """The legacy limit body echoes the request and states the limits.
+
+    Its fields are the spec's `LegacyPaginationLimitError` (`requested_<parameter>`,
+    `requested_window`, `max_<parameter>`, `max_window`); the values are the request's
+    and the contract's.
+    """
+    legacy = contract.pagination.legacy
+    body = reply.body if isinstance(reply.body, dict) else {}
     expected = {
-        "message": LEGACY_LIMIT_MESSAGE,
-        "requested_page": page,
-        "requested_per_page": per_page,
+        f"requested_{legacy.page.name}": page,
+        f"requested_{legacy.per_page.name}": per_page,
         "requested_window": page * per_page,
-        "max_page": 50,
-        "max_window": MAX_LEGACY_WINDOW,
+        f"max_{legacy.page.name}": legacy.max_page,
+        "max_window": legacy.max_window,
     }
-    wrong = {k: body.get(k) for k, v in expected.items() if body.get(k) != v}
-    if (
-        wrong
-        or not isinstance(body.get("detail"), str)
-        or not isinstance(body.get("cursor_example"), str)
-    ):
+    fields = contract.schema(legacy.limit_error_body).get("properties", {})
+    unknown = sorted(set(expected) - set(fields))
+    if unknown:
         raise AssertionError(
-            f"the legacy limit 400 carries {expected} plus detail and cursor_example; got"
-            f" {wrong or body} (GET {answer.url})"
+            f"the suite reads {unknown} of {legacy.limit_error_body}; the spec has none"
         )
+    wrong = {k: body.get(k) for k, v in expected.items() if body.get(k) != v}
+    is_it = error_body_schema(contract, reply.status, body) == legacy.limit_error_body
+    promise(
+        is_it and not wrong,
+        legacy.limit_error,
+        f"the legacy limit {legacy.limit_error_status} carries {expected} as a"
+        f" {legacy.limit_error_body}; got {wrong or snippet(body)} (GET {reply.url})",
+    )
 
 
-def _cursors(api: Api) -> tuple[str, str]:
-    first = api.list(limit=1).expect(200, "limit=1 is a 200")
-    after = first.paging.get("next")
-    if not isinstance(after, str):
-        pytest.skip("the account holds fewer than 2 contacts: no cursor to test with")
-    second = api.list(limit=1, after=after).expect(200, "`after` with an issued cursor is a 200")
-    before = second.paging.get("previous")
-    if not isinstance(before, str):
-        raise AssertionError(f"page 2 has a `previous` cursor; got {before!r} (GET {second.url})")
-    return after, before
-
-
-def test_cross_parameter_rules_are_refused(api: Api) -> None:
-    """Spec, Cross-parameter rules: before+after, and legacy with cursor parameters, are 400s."""
-    after, before = _cursors(api)
-    for query in (
-        {"after": after, "before": before},
-        {"page": "1", "limit": "10"},
-        {"per_page": "10", "after": after},
-        {"page": "2", "before": before},
-    ):
-        shown = ", ".join(sorted(query))
-        api.raw(query).expect(400, f"{shown} together are refused")
-
-
-def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
-    """Spec: a cursor value the server did not issue is refused with a 400."""
-    api.raw({"after": UNISSUED}).expect(400, "an `after` the server did not issue is refused")
-    api.raw({"before": UNISSUED}).expect(400, "a `before` the server did not issue is refused")
-
-
-@pytest.mark.parametrize("query", WRONG_TYPES, ids=[_label(q) for q in WRONG_TYPES])
-def test_a_value_of_the_wrong_type_is_refused(api: Api, query: dict[str, str]) -> None:
-    """Spec, 400: a parameter of the wrong type is refused."""
-    api.raw(query).expect(400, f"{_label(query)} is not of the declared type")
+@pytest.mark.parametrize(("name", "value"), UNREADABLE, ids=[f"{n}={v}" for n, v in UNREADABLE])
+def test_a_value_of_the_wrong_type_is_refused(api: Api, name: str, value: str) -> None:
+    """A value no reading of the parameter's type accepts is refused (by the contract's rule)."""
+    reply = api.raw({name: value})
+    served = api.contract.parameters[name].source_of("type")
+    expect_verdict(
+        api.contract, reply.verdict(), reply.status, reply.body,
+        f"{name}={value} is not of the declared type", reply.url, served,
+    )  # fmt: skip
 
 
 def test_a_request_without_a_valid_key_is_a_401_with_an_error_body(
     api: Api, http_without_key: httpx.Client
 ) -> None:
-    """Spec, 401: missing or invalid X-API-Key; body {error}."""
-    for headers, what in (({}, "no X-API-Key"), ({"X-API-Key": "invalid-key"}, "a wrong key")):
+    """Missing or invalid key: HTTP's 401, with the body the spec documents for it."""
+    contract = api.contract
+    unauthorized = 401
+    for headers, what in (
+        ({}, "no key"),
+        ({contract.api_key_header: "invalid-key"}, "a wrong key"),
+    ):
         http_without_key.headers.update(headers)
-        answer = api.raw({"limit": "1"}, client=http_without_key)
-        answer.expect(401, f"a request with {what} is refused")
-        if not isinstance(answer.body, dict) or not isinstance(answer.body.get("error"), str):
-            raise AssertionError(f"a 401 body is {{error: text}}; got {answer.body!r}")
-
-
-# Valid values no server may choke on (the spec gives every string filter `type: string`
-# with no length or character limit): an astral-plane character with a combining mark and
-# the literal `%`, `_`, `\`; and a value past 255 characters (4,096: with the URL it stays
-# under the 8,000-octet request line RFC 9110 asks every server to support).
-AWKWARD = {
-    "astral, combining, %_\\": "\U0001f600e\u0301%_\\",
-    "4096 characters": "z" * 4096,
-}
+        reply = api.raw({}, client=http_without_key)
+        reply.expect(unauthorized, f"a request with {what} is refused")
+        if error_body_schema(contract, reply.status, reply.body) is None:
+            raise AssertionError(
+                f"a {unauthorized} body is a documented one; got {snippet(reply.body)}"
+            )
 
 
 @pytest.mark.parametrize("value", sorted(AWKWARD))
-@pytest.mark.parametrize("name", STRING_FILTERS)
+@pytest.mark.parametrize("name", string_filters(CONTRACT))
 def test_every_string_filter_accepts_any_string(api: Api, name: str, value: str) -> None:
-    """Spec: every string filter takes any string: a 200 the client parses, never a 5xx.
+    """Every string filter takes any string: a page the client parses, never a 5xx.
 
     Soundness too: whatever comes back matches the filter.
     """
-    answer = api.raw({name: AWKWARD[value]}).expect(200, f"{name} accepts any string ({value})")
-    one_page({name: AWKWARD[value]}, answer)
+    query = {name: AWKWARD[value]}
+    reply = api.raw(query).served(
+        f"{name} accepts any string ({value})", api.contract.filters[name].provenance
+    )
+    one_page(api.contract, reply.verdict(), reply.headers, reply.body)

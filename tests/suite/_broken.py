@@ -153,10 +153,10 @@ def _unparseable_401(q: dict[str, str], status: int, body: Any) -> tuple[int, An
 def _inclusive_after(q: dict[str, str]) -> dict[str, str]:
     from datetime import timedelta
 
-    from contract_tests._model import parse_instant
+    from kapso_contacts.contract import parse_rfc3339
 
     if "created_after" in q:
-        bound = parse_instant(q["created_after"]) - timedelta(microseconds=1)
+        bound = parse_rfc3339(q["created_after"]).floor - timedelta(microseconds=1)
         q = {**q, "created_after": bound.isoformat()}
     return q
 
@@ -200,7 +200,11 @@ BROKEN: dict[str, tuple[Callable[[], ASGIApp], str, str]] = {
         "dates",
         "is exclusive",
     ),
-    "lists oldest first": (lambda: broken(response=_pages(_reverse)), "order", "newest first"),
+    "lists oldest first": (
+        lambda: broken(response=_pages(_reverse)),
+        "order",
+        "contacts are ordered by created_at, descending",
+    ),
     "drops a contact at each page end": (
         lambda: broken(response=_pages(_gap)),
         "walk",
@@ -231,7 +235,7 @@ BROKEN: dict[str, tuple[Callable[[], ASGIApp], str, str]] = {
     "answers page 51 with a generic error": (
         lambda: broken(response=_generic_legacy_error),
         "legacy_body",
-        "legacy limit 400 carries",
+        "the 400 body is LegacyPaginationLimitError|legacy limit 400 carries",
     ),
     "folds the case of ASCII letters only": (
         lambda: broken(response=_pages(_ascii_case_folding)),
@@ -254,3 +258,41 @@ BROKEN: dict[str, tuple[Callable[[], ASGIApp], str, str]] = {
         "parses with the generated client",
     ),
 }
+
+
+# A server that keeps every documented promise but reads the parts Kapso's docs leave open
+# differently from the spec (each one an assumption, `assumed:` in openapi/contacts.yaml).
+_RAILS_TRUE = ("true", "1", "t", "yes")
+_CURSOR_PARAMS = ("limit", "after", "before")
+_LEGACY_PARAMS = ("page", "per_page")
+
+
+def _read_the_silent_parts_otherwise(q: dict[str, str]) -> dict[str, str]:
+    """Cursor parameters win over page/per_page; page=0 is page 1; has_customer cast as Rails."""
+    q = dict(q)
+    if any(name in q for name in _CURSOR_PARAMS):
+        q = {k: v for k, v in q.items() if k not in _LEGACY_PARAMS}
+    if q.get("page") == "0":
+        q["page"] = "1"
+    if "has_customer" in q:
+        value = q.pop("has_customer").strip().lower()
+        if value:  # Rails: blank means no filter
+            q["has_customer"] = "true" if value in _RAILS_TRUE else "false"
+    return q
+
+
+def _unissued_cursor_is_422(q: dict[str, str], status: int, body: Any) -> tuple[int, Any]:
+    """A cursor the server did not issue gets a 422 {"error": ...} (as Kapso's other endpoints)."""
+    if status == 400 and isinstance(body, dict) and body.get("parameter") in ("after", "before"):
+        return 422, {"error": body.get("error", "invalid cursor")}
+    return status, body
+
+
+def assumptions_read_otherwise(contacts: int = 400, key: str = KEY) -> ASGIApp:
+    """The fake, reading every silent part of the docs differently from the spec."""
+    return broken(
+        query=_read_the_silent_parts_otherwise,
+        response=_unissued_cursor_is_422,
+        contacts=contacts,
+        key=key,
+    )

@@ -1,4 +1,4 @@
-"""The suite's transport: request budget, pacing by X-RateLimit-Remaining, Retry-After on 429."""
+"""The suite's transport: request budget, pacing by the rate-limit headers, Retry-After on 429."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import httpx
 import pytest
 
 from contract_tests._transport import BudgetExhausted, BudgetTransport, RequestLog
+from kapso_contacts.contract import default_contract
+
+RATE = default_contract().rate_limit
 
 
 def _client(answers: list[httpx.Response], budget: int | None, sleeps: list[float]) -> httpx.Client:
     queue = iter(answers)
     inner = httpx.MockTransport(lambda request: next(queue))
-    transport = BudgetTransport(inner, RequestLog(), budget=budget, sleep=sleeps.append)
+    log = RequestLog(default_contract().api_key_header)
+    transport = BudgetTransport(inner, log, budget=budget, rate_limit=RATE, sleep=sleeps.append)
     return httpx.Client(transport=transport, base_url="http://127.0.0.1:9")
 
 
@@ -25,7 +29,7 @@ def test_refuses_to_send_past_the_budget() -> None:
 
 def test_waits_out_retry_after_on_429_then_retries() -> None:
     sleeps: list[float] = []
-    limited = httpx.Response(429, headers={"Retry-After": "7", "X-RateLimit-Remaining": "0"})
+    limited = httpx.Response(429, headers={"Retry-After": "7", RATE.remaining_header: "0"})
     client = _client([limited, httpx.Response(200)], budget=None, sleeps=sleeps)
     assert client.get("/").status_code == 200
     assert sleeps == [7.0]
@@ -39,11 +43,13 @@ def test_does_not_wait_when_retry_after_exceeds_the_cap() -> None:
 
 
 def test_spreads_requests_when_few_remain_and_waits_a_window_at_zero() -> None:
+    """The contract's window and headers: spread over the window, then wait a whole one."""
     sleeps: list[float] = []
-    low = httpx.Response(200, headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "3"})
-    none = httpx.Response(200, headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0"})
+    limit, remaining = RATE.limit_header, RATE.remaining_header
+    low = httpx.Response(200, headers={limit: "100", remaining: "3"})
+    none = httpx.Response(200, headers={limit: "100", remaining: "0"})
     client = _client([low, none, httpx.Response(200)], budget=None, sleeps=sleeps)
     client.get("/")
     client.get("/")
     client.get("/")
-    assert sleeps == [0.6, 60.0]
+    assert sleeps == [RATE.window_seconds / 100, RATE.window_seconds]
