@@ -133,13 +133,19 @@ def _decode_array(text: str, position: int) -> tuple[list[Any], list[str], int]:
     position = _skip(text, position + 1)
     if text[position : position + 1] == "]":
         return values, texts, position + 1
+    scan = _DECODER.scan_once  # raw_decode without its wrapper: this loop runs per contact
     while True:
-        value, end = _DECODER.raw_decode(text, position)
+        try:
+            value, end = scan(text, position)
+        except StopIteration as exc:
+            raise ValueError(f"expected a value at {exc.value}") from None
         values.append(value)
         texts.append(text[position:end])
         after = text[end : end + 1]
         if after == ",":  # the common, compact case first: no whitespace to skip
-            position = _skip(text, end + 1)
+            position = end + 1
+            if text[position : position + 1] in _SPACES:
+                position = _skip(text, position)
             continue
         if after == "]":
             return values, texts, end + 1

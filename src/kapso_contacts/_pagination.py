@@ -25,7 +25,7 @@ from kapso_contacts_api.models import Contact, ContactList
 from ._errors import APIResponseValidationError, KapsoError, PaginationLoopError
 from ._headers import RateLimitInfo
 from ._listing import Listing
-from .contract import Contract, matches_schema
+from .contract import Contract, schema_checker
 
 #: The spec's schema of one item of a page (``components.schemas.Contact``).
 _ITEM_SCHEMA = "Contact"
@@ -93,8 +93,9 @@ class _BasePage:
                 spec's ``Contact`` or has a value of the wrong JSON type.
         """
         items = self._listing.items
+        fits = schema_checker(self._contract, _ITEM_SCHEMA)
         for index, item in enumerate(items):
-            if not matches_schema(self._contract, _ITEM_SCHEMA, item):
+            if not fits(item):
                 raise APIResponseValidationError(
                     f"The API answered 200 with a contact (item {index}) that does not match "
                     f"the spec's {_ITEM_SCHEMA} schema: {sorted(item)}.",
