@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from json.scanner import make_scanner
 from typing import Any
 
 import httpx
@@ -19,6 +20,8 @@ from ._errors import APIResponseValidationError
 from .contract import Contract
 
 _DECODER = json.JSONDecoder()
+# raw_decode without its wrapper, for the loop that runs once per contact.
+_SCAN = make_scanner(_DECODER)
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SPACES = frozenset(" \t\n\r")
 
@@ -133,10 +136,9 @@ def _decode_array(text: str, position: int) -> tuple[list[Any], list[str], int]:
     position = _skip(text, position + 1)
     if text[position : position + 1] == "]":
         return values, texts, position + 1
-    scan = _DECODER.scan_once  # raw_decode without its wrapper: this loop runs per contact
     while True:
         try:
-            value, end = scan(text, position)
+            value, end = _SCAN(text, position)
         except StopIteration as exc:
             raise ValueError(f"expected a value at {exc.value}") from None
         values.append(value)
