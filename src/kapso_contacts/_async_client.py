@@ -111,7 +111,7 @@ class AsyncKapsoContacts(BaseClient):
             self._listing(response),
             query=query,
             response=response,
-            contract=self.contract,
+            context=self._pages,
             fetch=self._fetch,
         )
 

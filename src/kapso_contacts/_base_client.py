@@ -12,6 +12,7 @@ from ._auth import APIKeyAuth
 from ._listing import Listing, parse_listing
 from ._logs import MASK, setup_logging
 from ._options import ClientOptions
+from ._pagination import PageContext
 from ._query import build_query, page_size
 
 try:
@@ -31,6 +32,7 @@ class BaseClient:
         self.timeout = options.timeout
         self.retry_policy = options.retry_policy
         self.contract = options.contract
+        self._pages = PageContext.of(self.contract)
         # The key travels in an httpx.Auth (masked repr), not in the generated
         # client's `token` or `headers`, which its attrs repr prints. `trust_env`
         # is off so that httpx mounts no proxy transports of its own, which would

@@ -146,7 +146,7 @@ class KapsoContacts(BaseClient):
             self._listing(response),
             query=query,
             response=response,
-            contract=self.contract,
+            context=self._pages,
             fetch=self._fetch,
         )
 

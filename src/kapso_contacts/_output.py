@@ -26,6 +26,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # jsonl, with the same meaning. A raw \n or \r can only be whitespace between
 # tokens in JSON the decoder accepted, so it becomes a space.
 _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 _ESCAPES = {"\n": " ", "\r": " ", "\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -47,8 +48,13 @@ class JsonlWriter:
 
     def write(self, items: Sequence[Mapping[str, Any]], texts: Sequence[str]) -> None:
         """Write each text on a line of its own."""
-        if texts:
-            self._out.write("\n".join(_one_line(text) for text in texts) + "\n")
+        if not texts:
+            return
+        lines = "\n".join(texts)
+        # One scan of the page for the rare text that needs mending, not one per contact.
+        if lines.count("\n") != len(texts) - 1 or _OTHER_BREAKS.search(lines):
+            lines = "\n".join(_one_line(text) for text in texts)
+        self._out.write(lines + "\n")
 
     def close(self) -> None:
         """Flush what was written."""

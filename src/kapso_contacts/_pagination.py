@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +34,19 @@ _ITEM_SCHEMA = "Contact"
 Query = Mapping[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What every page of a client shares: the contract, and checks worked out from it once."""
+
+    contract: Contract
+    item_fits: Callable[[Any], bool]
+
+    @classmethod
+    def of(cls, contract: Contract) -> PageContext:
+        """The context of pages read by ``contract``."""
+        return cls(contract, schema_checker(contract, _ITEM_SCHEMA))
+
+
 class _BasePage:
     """What both page twins share: the contacts, cursors and headers of one answer.
 
@@ -46,11 +60,12 @@ class _BasePage:
     """
 
     def __init__(
-        self, listing: Listing, *, query: Query, response: httpx.Response, contract: Contract
+        self, listing: Listing, *, query: Query, response: httpx.Response, context: PageContext
     ) -> None:
         self._listing = listing
         self._response = response
-        self._contract = contract
+        self._context = context
+        contract = context.contract
         self.query: Mapping[str, str] = MappingProxyType(dict(query))
         self.headers: httpx.Headers = response.headers
         self.next_cursor = listing.next_cursor
@@ -93,7 +108,7 @@ class _BasePage:
                 spec's ``Contact`` or has a value of the wrong JSON type.
         """
         items = self._listing.items
-        fits = schema_checker(self._contract, _ITEM_SCHEMA)
+        fits = self._context.item_fits
         for index, item in enumerate(items):
             if not fits(item):
                 raise APIResponseValidationError(
@@ -112,7 +127,7 @@ class _BasePage:
     @property
     def rate_limit(self) -> RateLimitInfo:
         """What the answer's headers say about the API key's rate limit."""
-        return RateLimitInfo.read(self.headers, self._contract.rate_limit)
+        return RateLimitInfo.read(self.headers, self._context.contract.rate_limit)
 
     def has_next_page(self) -> bool:
         """Whether the API gave a cursor to a next (older) page."""
@@ -186,10 +201,10 @@ class ContactPage(_BasePage):
         *,
         query: Query,
         response: httpx.Response,
-        contract: Contract,
+        context: PageContext,
         fetch: Callable[[Query], ContactPage],
     ) -> None:
-        super().__init__(listing, query=query, response=response, contract=contract)
+        super().__init__(listing, query=query, response=response, context=context)
         self._fetch = fetch
 
     def get_next_page(self) -> ContactPage:
@@ -236,10 +251,10 @@ class AsyncContactPage(_BasePage):
         *,
         query: Query,
         response: httpx.Response,
-        contract: Contract,
+        context: PageContext,
         fetch: Callable[[Query], Awaitable[AsyncContactPage]],
     ) -> None:
-        super().__init__(listing, query=query, response=response, contract=contract)
+        super().__init__(listing, query=query, response=response, context=context)
         self._fetch = fetch
 
     async def get_next_page(self) -> AsyncContactPage:
