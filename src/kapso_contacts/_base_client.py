@@ -72,8 +72,11 @@ class BaseClient:
         size = page_size(self.contract, limit, walk=walk)
         return build_query(self.contract, limit=size, after=after, before=before, filters=filters)
 
+    #: Whether pages keep each contact's JSON text as they decode (an exporter's choice).
+    _keep_json_texts = False
+
     def _listing(self, response: httpx.Response) -> Listing:
-        return parse_listing(response, self.contract)
+        return parse_listing(response, self.contract, keep_texts=self._keep_json_texts)
 
     def __repr__(self) -> str:
         return (

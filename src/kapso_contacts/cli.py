@@ -177,7 +177,7 @@ def _list_command(contract: Contract) -> click.Command:
         )
         last: ContactPage | None = None
         try:
-            with KapsoContacts(
+            with _ExportingClient(
                 api_key=api_key,
                 base_url=base_url,
                 timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
@@ -213,6 +213,12 @@ def _list_command(contract: Contract) -> click.Command:
             _hint_next(last, backward=before is not None)
 
     return list_command
+
+
+class _ExportingClient(KapsoContacts):
+    """The CLI's client: its pages keep each contact's text as they decode, to write it."""
+
+    _keep_json_texts = True
 
 
 def _batches(

@@ -308,7 +308,7 @@ def test_a_type_error_from_our_own_code_surfaces_as_itself(
 ) -> None:
     """Only the parsing of a body becomes APIResponseValidationError; a bug stays a bug."""
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise TypeError("a bug in the client")
 
     monkeypatch.setattr("kapso_contacts._base_client.parse_listing", broken)

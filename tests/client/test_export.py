@@ -160,3 +160,13 @@ def test_a_contact_whose_values_do_not_fit_the_model_raises_validation_error_on_
         with pytest.raises(APIResponseValidationError, match="ValueError") as caught:
             _ = page.data
     assert caught.value.status_code == 200
+
+
+def test_the_librarys_pages_find_the_texts_as_sent_when_asked() -> None:
+    body, item, second = _exotic_body()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, text=body))
+    with KapsoContacts(api_key=KEY, base_url=BASE_URL, transport=transport) as kapso:
+        page = kapso.list_contacts()
+    assert page.raw_json == [item, second]
+    assert page.raw_data[0]["unknown_field"] == [True, {"nested": "value"}]
+    assert page.data[0].additional_properties["unknown_field"] == [True, {"nested": "value"}]
