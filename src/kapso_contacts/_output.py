@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TextIO
 
-from ._table import TableWriter
 from .contract import Contract
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -147,6 +146,9 @@ def make_writer(
         The writer.
     """
     if fmt == "table":
+        # Imported here: wcwidth's tables take 60 ms to load, which an export need not pay.
+        from ._table import TableWriter
+
         return TableWriter(out, width=width)
     if fmt == "csv":
         columns = list(contract.contact_fields)
