@@ -22,7 +22,7 @@ import httpx
 
 from ._cli_params import filter_options, limit_option
 from ._client import KapsoContacts
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     AuthenticationError,
@@ -35,6 +35,9 @@ from ._output import FORMATS, make_writer
 from ._pagination import ContactPage
 from ._policy import RetryPolicy
 from .contract import Contract, default_contract
+
+#: Connecting never waits longer than the client's default, whatever --timeout says.
+_CONNECT = DEFAULT_TIMEOUT.connect or DEFAULT_TIMEOUT.read or 0.0
 
 
 class ExitCode(IntEnum):
@@ -60,7 +63,7 @@ class CliOverrides:
 EXAMPLES = """\b
 Examples:
   export KAPSO_API_KEY=...            # from the Kapso dashboard
-  kapso-contacts list                 # the 20 newest contacts, as a table
+  kapso-contacts list                 # the {page} newest contacts, as a table
   kapso-contacts list --all --format jsonl > contacts.jsonl
   kapso-contacts list --all --has-customer false --format csv > leads.csv
   kapso-contacts list --profile-name-contains maría --created-after 2025-01-01
@@ -77,10 +80,15 @@ Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 authentication,
 """
 
 
+def examples(contract: Contract) -> str:
+    """The help's examples, with the contract's one-page size."""
+    return EXAMPLES.format(page=contract.pagination.cursor.limit.default)
+
+
 def build_cli(contract: Contract) -> click.Group:
     """The ``kapso-contacts`` command line for a contract (its filters become options)."""
 
-    @click.group(name="kapso-contacts", epilog=EXAMPLES)
+    @click.group(name="kapso-contacts", epilog=examples(contract))
     @click.version_option(package_name="kapso-contacts", prog_name="kapso-contacts")
     def group() -> None:
         """List the WhatsApp contacts of a Kapso project.
@@ -96,7 +104,7 @@ def build_cli(contract: Contract) -> click.Group:
 
 
 def _list_command(contract: Contract) -> click.Command:
-    @click.command("list", epilog=EXAMPLES)
+    @click.command("list", epilog=examples(contract))
     @click.option(
         "--after", metavar="CURSOR", help="Start after this cursor (older contacts): a page's next."
     )
@@ -134,9 +142,9 @@ def _list_command(contract: Contract) -> click.Command:
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0.1),
-        default=30.0,
+        default=DEFAULT_TIMEOUT.read,
         show_default=True,
-        help="Seconds to wait for each response (connecting: at most 5).",
+        help=f"Seconds to wait for each response (connecting: at most {_CONNECT:g}).",
     )
     @click.option(
         "--max-retries",
@@ -180,7 +188,7 @@ def _list_command(contract: Contract) -> click.Command:
             with _ExportingClient(
                 api_key=api_key,
                 base_url=base_url,
-                timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+                timeout=httpx.Timeout(timeout, connect=min(_CONNECT, timeout)),
                 max_retries=max_retries,
                 retry_policy=overrides.retry_policy,
                 transport=overrides.transport,

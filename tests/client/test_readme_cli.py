@@ -13,7 +13,8 @@ import pytest
 from click.testing import Result
 from starlette.applications import Starlette
 
-from kapso_contacts.cli import EXAMPLES
+from kapso_contacts.cli import examples
+from kapso_contacts.contract import default_contract
 from kapso_fake import create_app
 from kapso_fake.testing import SyncASGITransport
 
@@ -30,7 +31,8 @@ def _readme_commands() -> list[str]:
 
 
 def _help_commands() -> list[str]:
-    return [line.strip() for line in EXAMPLES.splitlines() if line.startswith("  kapso-contacts")]
+    text = examples(default_contract())
+    return [line.strip() for line in text.splitlines() if line.startswith("  kapso-contacts")]
 
 
 def _argv(command: str, cursor: str) -> list[str]:
