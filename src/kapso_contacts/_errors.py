@@ -33,7 +33,7 @@ from kapso_contacts_api.models import Error, LegacyPaginationLimitError
 from kapso_contacts_api.types import Unset
 
 from ._headers import RateLimitInfo
-from .contract import default_contract
+from .contract import default_contract, shown
 
 _TEXT_PREVIEW = 200
 
@@ -63,7 +63,7 @@ class PaginationLoopError(KapsoError):
     def __init__(self, cursor: str, pages: int) -> None:
         super().__init__(
             f"The server returned a page cursor it had already returned, after {pages} "
-            f"page(s); stopped instead of looping forever. Cursor: {cursor[:60]}"
+            f"page(s); stopped instead of looping forever. Cursor: {shown(cursor)}"
         )
         self.cursor = cursor
         self.pages = pages

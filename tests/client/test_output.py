@@ -75,6 +75,10 @@ def test_the_table_fits_the_terminal_width(width: int) -> None:
     assert all(wcwidth.width(line) <= max(width, widest_id) for line in lines)
 
 
+def test_the_table_shows_fields_of_the_specs_contact() -> None:
+    assert {c.field for c in COLUMNS} <= set(default_contract().contact_fields)
+
+
 def test_off_a_terminal_every_column_is_shown_at_its_full_width() -> None:
     assert fit(COLUMNS, None) == [(c, c.maximum) for c in COLUMNS]
     headings = invoke_cli(["list", "--format", "table"], _page(NAMES)).stdout.splitlines()[0]
