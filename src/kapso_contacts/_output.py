@@ -1,4 +1,4 @@
-"""How the CLI writes contacts: table, json, jsonl or csv, a page at a time.
+"""How the CLI writes: contacts as table, json, jsonl or csv, a page at a time; progress.
 
 json and jsonl write each contact's JSON text exactly as the API sent it
 (every field, unknown ones included, numbers as spelled), so an export costs
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TextIO
@@ -154,3 +155,48 @@ def make_writer(
         columns = list(contract.contact_fields)
         return CsvWriter(out, columns=columns, escape_formulas=escape_formulas)
     return JsonWriter(out) if fmt == "json" else JsonlWriter(out)
+
+
+def terminal_width(out: TextIO) -> int | None:
+    """The width to fit a table to: ``COLUMNS``, else the terminal's; ``None`` off a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdecimal() and int(columns) > 0:
+        return int(columns)
+    if not out.isatty():
+        return None
+    try:
+        return os.get_terminal_size(out.fileno()).columns
+    except (OSError, ValueError):
+        return None
+
+
+class Progress:
+    """``Fetched 3,400 contacts (34 pages)`` on one stderr line, redrawn per page."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+        self.contacts = 0
+        self._pages = 0
+
+    def page(self, contacts: int) -> None:
+        """Count a page of ``contacts`` and redraw the line."""
+        self.contacts += contacts
+        self._pages += 1
+        if self._stream is not None:
+            self._stream.write(f"\r{self._message()}")
+            self._stream.flush()
+
+    def clear(self) -> None:
+        """Erase the line (before an error message, say)."""
+        if self._stream is not None and self._pages:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
+
+    def done(self) -> None:
+        """Leave the final count on its own line."""
+        if self._stream is not None:
+            self.clear()
+            self._stream.write(f"{self._message()}.\n")
+
+    def _message(self) -> str:
+        return f"Fetched {self.contacts:,} contacts ({self._pages:,} pages)"

@@ -10,12 +10,11 @@ The filter options and ``--limit`` are built from the spec (``_cli_params``).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, TextIO
+from typing import Any
 
 import click
 import httpx
@@ -31,7 +30,7 @@ from ._errors import (
     MissingAPIKeyError,
     PermissionDeniedError,
 )
-from ._output import FORMATS, make_writer
+from ._output import FORMATS, Progress, make_writer, terminal_width
 from ._pagination import ContactPage
 from ._policy import RetryPolicy
 from .contract import Contract, default_contract
@@ -177,12 +176,10 @@ def _list_command(contract: Contract) -> click.Command:
             fmt or ("table" if out.isatty() else "jsonl"),
             out,
             contract=contract,
-            width=_terminal_width(out),
+            width=terminal_width(out),
             escape_formulas=escape_formulas,
         )
-        meter = _Progress(
-            err if walk and (err.isatty() if progress is None else progress) else None
-        )
+        meter = Progress(err if walk and (err.isatty() if progress is None else progress) else None)
         last: ContactPage | None = None
         try:
             with _ExportingClient(
@@ -246,19 +243,6 @@ def _hint_next(page: ContactPage, *, backward: bool) -> None:
         click.echo(f"More contacts: add {option} {cursor} or --all.", err=True)
 
 
-def _terminal_width(out: TextIO) -> int | None:
-    """The width to fit a table to: ``COLUMNS``, else the terminal's; ``None`` off a terminal."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdecimal() and int(columns) > 0:
-        return int(columns)
-    if not out.isatty():
-        return None
-    try:
-        return os.get_terminal_size(out.fileno()).columns
-    except (OSError, ValueError):
-        return None
-
-
 def exit_code_for(exc: KapsoError) -> ExitCode:
     """The exit code for an error raised by the library."""
     if isinstance(exc, InvalidParameterError):
@@ -268,35 +252,6 @@ def exit_code_for(exc: KapsoError) -> ExitCode:
     if isinstance(exc, APIConnectionError):
         return ExitCode.CONNECTION
     return ExitCode.API_ERROR
-
-
-class _Progress:
-    """``Fetched 3,400 contacts (34 pages)`` on one stderr line, redrawn per page."""
-
-    def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
-        self.contacts = 0
-        self._pages = 0
-
-    def page(self, contacts: int) -> None:
-        self.contacts += contacts
-        self._pages += 1
-        if self._stream is not None:
-            self._stream.write(f"\r{self._message()}")
-            self._stream.flush()
-
-    def clear(self) -> None:
-        if self._stream is not None and self._pages:
-            self._stream.write("\r\033[K")
-            self._stream.flush()
-
-    def done(self) -> None:
-        if self._stream is not None:
-            self.clear()
-            self._stream.write(f"{self._message()}.\n")
-
-    def _message(self) -> str:
-        return f"Fetched {self.contacts:,} contacts ({self._pages:,} pages)"
 
 
 cli = build_cli(default_contract())
