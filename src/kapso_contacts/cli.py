@@ -21,7 +21,7 @@ import httpx
 
 from ._cli_params import filter_options, limit_option
 from ._client import KapsoContacts
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, LOG_ENV
 from ._errors import (
     APIConnectionError,
     AuthenticationError,
@@ -87,14 +87,16 @@ def examples(contract: Contract) -> str:
 def build_cli(contract: Contract) -> click.Group:
     """The ``kapso-contacts`` command line for a contract (its filters become options)."""
 
-    @click.group(name="kapso-contacts", epilog=examples(contract))
+    @click.group(
+        name="kapso-contacts",
+        epilog=examples(contract),
+        help="List the WhatsApp contacts of a Kapso project.\n\n"
+        f"Configured by {API_KEY_ENV} and {BASE_URL_ENV} (default {contract.server_url}). "
+        f"Logs go to stderr with {LOG_ENV}=debug.",
+    )
     @click.version_option(package_name="kapso-contacts", prog_name="kapso-contacts")
     def group() -> None:
-        """List the WhatsApp contacts of a Kapso project.
-
-        Configured by KAPSO_API_KEY and KAPSO_BASE_URL (default
-        https://api.kapso.ai/platform/v1). Logs go to stderr with KAPSO_LOG=debug.
-        """
+        """The command group; ``list`` does the work."""
 
     command = _list_command(contract)
     command.params[:0] = [*filter_options(contract), limit_option(contract)]
