@@ -62,7 +62,7 @@ class _BasePage:
     def __init__(
         self, listing: Listing, *, query: Query, response: httpx.Response, context: PageContext
     ) -> None:
-        self._listing = listing
+        self._body = listing
         self._response = response
         self._context = context
         contract = context.contract
@@ -82,7 +82,7 @@ class _BasePage:
             APIResponseValidationError: If the body does not fit the models.
         """
         try:
-            return ContactList.from_dict(self._listing.body)
+            return ContactList.from_dict(self._body.body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise APIResponseValidationError(
                 "The API answered 200 with a contact that does not match the contract "
@@ -107,7 +107,7 @@ class _BasePage:
             APIResponseValidationError: If a contact lacks a required field of the
                 spec's ``Contact`` or has a value of the wrong JSON type.
         """
-        items = self._listing.items
+        items = self._body.items
         fits = self._context.item_fits
         for index, item in enumerate(items):
             if not fits(item):
@@ -122,7 +122,7 @@ class _BasePage:
     def raw_json(self) -> list[str]:
         """Each contact's JSON text exactly as the body carries it (checked as ``raw_data``)."""
         _ = self.raw_data
-        return self._listing.texts
+        return self._body.texts
 
     @property
     def rate_limit(self) -> RateLimitInfo:
@@ -166,7 +166,7 @@ class _BasePage:
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(contacts={len(self._listing.items)}, "
+            f"{type(self).__name__}(contacts={len(self._body.items)}, "
             f"next_cursor={self.next_cursor!r})"
         )
 
