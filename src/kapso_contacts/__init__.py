@@ -9,6 +9,7 @@ with KapsoContacts() as kapso:  # reads KAPSO_API_KEY
 ```
 """
 
+from kapso_contacts_api.filters import ContactFilters
 from kapso_contacts_api.models import Contact
 
 from ._async_client import AsyncKapsoContacts
@@ -32,9 +33,10 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
 )
+from ._headers import RateLimitInfo
 from ._pagination import AsyncContactPage, ContactPage
-from ._retry import AsyncRetryingTransport, RetryingTransport, RetryPolicy
-from ._validation import ContactFilters
+from ._policy import RetryPolicy
+from ._retry import AsyncRetryingTransport, RetryingTransport
 
 __all__ = [  # noqa: RUF022 (grouped by kind, sorted within a group)
     # Clients
@@ -45,6 +47,7 @@ __all__ = [  # noqa: RUF022 (grouped by kind, sorted within a group)
     "Contact",
     "ContactFilters",
     "ContactPage",
+    "RateLimitInfo",
     # Retries
     "AsyncRetryingTransport",
     "RetryPolicy",

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import Self, Unpack
 
 import httpx
-from kapso_contacts_api.api.contacts import list_contacts as list_contacts_api
+from kapso_contacts_api.filters import ContactFilters
 from kapso_contacts_api.models import Contact
 
-from ._base_client import BaseClient, Settings, page_params, with_after
-from ._constants import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT
-from ._http import acheck_response, cursor_listing, default_async_transport, translating_errors
-from ._pagination import AsyncContactPage
-from ._retry import AsyncRetryingTransport, RetryPolicy
-from ._validation import ContactFilters
+from ._base_client import BaseClient
+from ._constants import DEFAULT_TIMEOUT
+from ._error_mapping import AsyncTypedErrorsTransport
+from ._options import ClientOptions
+from ._pagination import AsyncContactPage, Query
+from ._policy import RetryPolicy
+from ._proxies import default_async_transport
+from ._retry import AsyncRetryingTransport
+from .contract import Contract
 
 
 class AsyncKapsoContacts(BaseClient):
@@ -30,78 +33,87 @@ class AsyncKapsoContacts(BaseClient):
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        contract: Contract | None = None,
     ) -> None:
-        settings = Settings(api_key, base_url, timeout, max_retries, retry_policy)
-        inner = transport or default_async_transport(settings.base_url)
-        super().__init__(
-            settings,
-            {
-                "transport": AsyncRetryingTransport(inner, policy=settings.retry_policy),
-                "event_hooks": {"response": [acheck_response]},
-            },
+        options = ClientOptions.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            contract=contract,
         )
+        retrying = AsyncRetryingTransport(
+            transport or default_async_transport(options.base_url),
+            policy=options.retry_policy,
+            rate_limit=options.contract.rate_limit,
+        )
+        typed = AsyncTypedErrorsTransport(
+            retrying, base_url=options.base_url, contract=options.contract
+        )
+        super().__init__(options, typed)
         self._http = self._api.get_async_httpx_client()
 
     async def list_contacts(
         self,
         *,
-        limit: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
         after: str | None = None,
+        before: str | None = None,
         **filters: Unpack[ContactFilters],
     ) -> AsyncContactPage:
         """Fetch one page of contacts; ``async for`` over it walks the rest.
 
         Same arguments, returns and errors as ``KapsoContacts.list_contacts``.
         """
-        return await self._fetch(page_params(limit, after, filters), after)
+        return await self._fetch(self._build_query(limit, after, before, filters, walk=False))
 
     def iter_pages(
         self,
         *,
-        limit: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
         after: str | None = None,
+        before: str | None = None,
         **filters: Unpack[ContactFilters],
     ) -> AsyncIterator[AsyncContactPage]:
         """Yield every page of contacts matching the filters (``async for``).
 
-        Takes the arguments of ``list_contacts``; checks them now, fetches lazily.
+        Same arguments as ``KapsoContacts.iter_pages``; checks them now, fetches lazily.
         """
-        params = page_params(limit, after, filters)
-        return self._walk(params, after)
+        query = self._build_query(limit, after, before, filters, walk=True)
+
+        async def pages() -> AsyncIterator[AsyncContactPage]:
+            async for page in (await self._fetch(query)).iter_pages():
+                yield page
+
+        return pages()
 
     def iter_contacts(
         self,
         *,
-        limit: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
         after: str | None = None,
+        before: str | None = None,
         **filters: Unpack[ContactFilters],
     ) -> AsyncIterator[Contact]:
-        """Yield every contact matching the filters, newest first (``async for``)."""
-        return self._contacts(self.iter_pages(limit=limit, after=after, **filters))
+        """Yield every contact matching the filters (``async for``), as ``iter_contacts``."""
+        query = self._build_query(limit, after, before, filters, walk=True)
 
-    async def _contacts(self, pages: AsyncIterator[AsyncContactPage]) -> AsyncIterator[Contact]:
-        async for page in pages:
-            for contact in page.data:
+        async def contacts() -> AsyncIterator[Contact]:
+            async for contact in await self._fetch(query):
                 yield contact
 
-    async def _walk(
-        self, params: dict[str, Any], after: str | None
-    ) -> AsyncIterator[AsyncContactPage]:
-        first = await self._fetch(params, after)
-        async for page in first.iter_pages():
-            yield page
+        return contacts()
 
-    async def _fetch(self, params: dict[str, Any], after: str | None) -> AsyncContactPage:
-        with translating_errors(self.base_url):
-            response = await list_contacts_api.asyncio_detailed(
-                client=self._api, **with_after(params, after)
-            )
-            listing = cursor_listing(response)
-
-        async def fetch(cursor: str) -> AsyncContactPage:
-            return await self._fetch(params, cursor)
-
-        return AsyncContactPage(listing, cursor=after, fetch=fetch)
+    async def _fetch(self, query: Query) -> AsyncContactPage:
+        response = await self._http.get(self.contract.operation_path, params=query)
+        return AsyncContactPage(
+            self._listing(response),
+            query=query,
+            response=response,
+            context=self._pages,
+            fetch=self._fetch,
+        )
 
     async def close(self) -> None:
         """Close the connections."""

@@ -18,22 +18,27 @@ KapsoError
     └── APIConnectionError
         └── APITimeoutError
 ```
+
+Which class an answer becomes is decided in one place, ``_error_mapping``.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
+from kapso_contacts_api.models import Error, LegacyPaginationLimitError
+from kapso_contacts_api.types import Unset
 
-from ._logs import redact
+from ._headers import RateLimitInfo
+from .contract import default_contract, shown
 
 _TEXT_PREVIEW = 200
-LEGACY_LIMIT_CODE = "legacy_offset_pagination_limit_exceeded"
+
+#: A documented error body, as the generated model.
+ErrorModel = Error | LegacyPaginationLimitError
 
 
 class KapsoError(Exception):
@@ -57,8 +62,8 @@ class PaginationLoopError(KapsoError):
 
     def __init__(self, cursor: str, pages: int) -> None:
         super().__init__(
-            f"The server returned a next-page cursor it had already returned, after {pages} "
-            f"page(s); stopped instead of looping forever. Cursor: {cursor[:60]}"
+            f"The server returned a page cursor it had already returned, after {pages} "
+            f"page(s); stopped instead of looping forever. Cursor: {shown(cursor)}"
         )
         self.cursor = cursor
         self.pages = pages
@@ -109,21 +114,49 @@ class APIStatusError(APIError):
         status_code: The HTTP status.
         body: The parsed JSON body, or ``None`` when the body is not JSON.
         text: The raw body text (an HTML error page from a proxy, say).
+        model: The body as the generated model (``Error``,
+            ``LegacyPaginationLimitError``) when it is a documented error body.
         response: The ``httpx.Response``.
     """
 
     hint: ClassVar[str] = ""
 
-    def __init__(self, response: httpx.Response, *, body: object, text: str) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        body: object,
+        text: str,
+        model: ErrorModel | None = None,
+    ) -> None:
         self.status_code = response.status_code
         self.response = response
         self.body = body
         self.text = text
+        self.model = model
+        self._read_model(model)
         super().__init__(self._describe(), request=response.request)
 
+    def _read_model(self, model: ErrorModel | None) -> None:
+        """Set a subclass's attributes from the body's model, before the message is built."""
+
     def _describe(self) -> str:
-        message = _sentence(f"{_status_line(self.status_code)}: {_detail(self.body, self.text)}")
+        message = _sentence(f"{_status_line(self.status_code)}: {self._detail()}")
         return f"{message} {self.hint}".rstrip()
+
+    def _detail(self) -> str:
+        model = self.model
+        if isinstance(model, LegacyPaginationLimitError):
+            return model.detail  # the code says little; the detail says it in words
+        if isinstance(model, Error):
+            parts = (model.error, _set(model.message))
+            joined = "; ".join(dict.fromkeys(part for part in parts if part))
+            if joined:
+                return joined
+        if self.body is not None:
+            return json.dumps(self.body, ensure_ascii=False)[:_TEXT_PREVIEW]
+        preview = " ".join(self.text.split())[:_TEXT_PREVIEW]
+        return f"the response is not JSON: {preview!r}" if preview else "empty response body."
 
 
 class BadRequestError(APIStatusError):
@@ -133,9 +166,10 @@ class BadRequestError(APIStatusError):
         parameter: The query parameter at fault, when the API names one.
     """
 
-    def __init__(self, response: httpx.Response, *, body: object, text: str) -> None:
-        self.parameter = _field(body, "parameter", str)
-        super().__init__(response, body=body, text=text)
+    parameter: str | None
+
+    def _read_model(self, model: ErrorModel | None) -> None:
+        self.parameter = _set(model.parameter) if isinstance(model, Error) else None
 
     def _describe(self) -> str:
         message = super()._describe()
@@ -143,17 +177,27 @@ class BadRequestError(APIStatusError):
 
 
 class LegacyPaginationLimitExceededError(BadRequestError):
-    """400 ``legacy_offset_pagination_limit_exceeded``: a ``page``/``per_page`` past the limits."""
+    """400 ``legacy_offset_pagination_limit_exceeded``: a ``page``/``per_page`` past the limits.
 
-    def __init__(self, response: httpx.Response, *, body: object, text: str) -> None:
-        self.detail = _field(body, "detail", str)
-        self.requested_page = _field(body, "requested_page", int)
-        self.requested_per_page = _field(body, "requested_per_page", int)
-        self.requested_window = _field(body, "requested_window", int)
-        self.max_page = _field(body, "max_page", int)
-        self.max_window = _field(body, "max_window", int)
-        self.cursor_example = _field(body, "cursor_example", str)
-        super().__init__(response, body=body, text=text)
+    Attributes:
+        detail, requested_page, requested_per_page, requested_window, max_page,
+        max_window, cursor_example: The fields of the body (``None`` if absent).
+    """
+
+    detail: str | None
+    requested_page: int | None
+    requested_per_page: int | None
+    requested_window: int | None
+    max_page: int | None
+    max_window: int | None
+    cursor_example: str | None
+
+    def _read_model(self, model: ErrorModel | None) -> None:
+        super()._read_model(model)
+        legacy = model if isinstance(model, LegacyPaginationLimitError) else None
+        # The attributes are the model's fields of the same names, annotated above.
+        for name in LegacyPaginationLimitExceededError.__annotations__:
+            setattr(self, name, getattr(legacy, name) if legacy else None)
 
 
 class AuthenticationError(APIStatusError):
@@ -177,15 +221,24 @@ class RateLimitError(APIStatusError):
 
     Attributes:
         retry_after: Seconds the API asked to wait (``Retry-After``), if it said.
-        limit: ``X-RateLimit-Limit``, requests allowed per minute, if sent.
+        limit: ``X-RateLimit-Limit``, requests allowed per window, if sent.
         remaining: ``X-RateLimit-Remaining``, if sent.
     """
 
-    def __init__(self, response: httpx.Response, *, body: object, text: str) -> None:
-        self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        self.limit = _int_header(response, "X-RateLimit-Limit")
-        self.remaining = _int_header(response, "X-RateLimit-Remaining")
-        super().__init__(response, body=body, text=text)
+    def __init__(
+        self,
+        response: httpx.Response,
+        *,
+        body: object,
+        text: str,
+        model: ErrorModel | None = None,
+        rate_limit: RateLimitInfo | None = None,
+    ) -> None:
+        info = rate_limit or RateLimitInfo.read(response.headers, default_contract().rate_limit)
+        self.retry_after = info.retry_after
+        self.limit = info.limit
+        self.remaining = info.remaining
+        super().__init__(response, body=body, text=text, model=model)
 
     def _describe(self) -> str:
         message = super()._describe()
@@ -200,51 +253,8 @@ class InternalServerError(APIStatusError):
     hint = "The server failed; try again later."
 
 
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    429: RateLimitError,
-}
-
-
-def make_status_error(response: httpx.Response) -> APIStatusError:
-    """Build the error for an error ``response`` (read already); any status works.
-
-    Args:
-        response: A response with a status of 300 or more, body read.
-
-    Returns:
-        The most specific error class for the status, ``APIStatusError`` for a
-        status nobody listed.
-    """
-    text = redact(response.text)
-    body = _json_or_none(text)
-    cls = _STATUS_ERRORS.get(response.status_code)
-    if cls is None:
-        cls = InternalServerError if response.status_code >= 500 else APIStatusError
-    if cls is BadRequestError and _field(body, "message", str) == LEGACY_LIMIT_CODE:
-        cls = LegacyPaginationLimitExceededError
-    return cls(response, body=body, text=text)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), or ``None``."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            return None
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(seconds, 0.0)
+def _set(value: str | Unset) -> str | None:
+    return None if isinstance(value, Unset) else value
 
 
 def _sentence(text: str) -> str:
@@ -256,39 +266,3 @@ def _status_line(status: int) -> str:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return f"{status} (unknown status)"
-
-
-def _detail(body: object, text: str) -> str:
-    if isinstance(body, dict):
-        if body.get("message") == LEGACY_LIMIT_CODE and isinstance(body.get("detail"), str):
-            return str(body["detail"])  # the code says little; the detail says it in words
-        parts = [
-            body[key] for key in ("error", "message", "detail") if isinstance(body.get(key), str)
-        ]
-        if parts:
-            return "; ".join(dict.fromkeys(str(part) for part in parts if part))
-        return json.dumps(body)[:_TEXT_PREVIEW]
-    preview = " ".join(text.split())[:_TEXT_PREVIEW]
-    if not preview:
-        return "empty response body."
-    return f"the response is not JSON: {preview!r}"
-
-
-def _json_or_none(text: str) -> object:
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        return None
-
-
-def _field(body: object, name: str, kind: type[Any]) -> Any:
-    if isinstance(body, dict):
-        value = body.get(name)
-        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            return value
-    return None
-
-
-def _int_header(response: httpx.Response, name: str) -> int | None:
-    value = response.headers.get(name, "").strip()
-    return int(value) if value.isdecimal() else None

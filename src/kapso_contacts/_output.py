@@ -1,73 +1,63 @@
-"""How the CLI writes contacts: table, json, jsonl or csv, one contact at a time."""
+"""How the CLI writes: contacts as table, json, jsonl or csv, a page at a time; progress.
+
+json and jsonl write each contact's JSON text exactly as the API sent it
+(every field, unknown ones included, numbers as spelled), so an export costs
+no model building and no re-encoding. csv writes the spec's Contact fields.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+import os
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TextIO
 
-from kapso_contacts_api.models import Contact
+from .contract import Contract
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
-CSV_COLUMNS = (
-    "id",
-    "wa_id",
-    "profile_name",
-    "display_name",
-    "customer_id",
-    "business_scoped_user_id",
-    "parent_business_scoped_user_id",
-    "username",
-    "metadata",
-    "created_at",
-    "updated_at",
-)
-
-# (column, heading, width): wide enough for a UUID and a timestamp, the rest cut.
-_TABLE_COLUMNS = (
-    ("id", "ID", 36),
-    ("wa_id", "WA ID", 15),
-    ("profile_name", "PROFILE NAME", 24),
-    ("display_name", "DISPLAY NAME", 18),
-    ("created_at", "CREATED AT", 27),
-)
-
-
-def contact_record(contact: Contact) -> dict[str, Any]:
-    """The contact as the API sent it: JSON types, timestamps in the API's own form."""
-    record = contact.to_dict()
-    for name in ("created_at", "updated_at"):
-        record[name] = _timestamp(getattr(contact, name))
-    return record
-
-
-def _timestamp(value: datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP,
+# "CSV Injection"); such a cell is written with a leading single quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a JSON string may hold raw that some readers (Python's
+# str.splitlines, JavaScript before ES2019) take for line breaks: escaped in
+# jsonl, with the same meaning. A raw \n or \r can only be whitespace between
+# tokens in JSON the decoder accepted, so it becomes a space.
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_ESCAPES = {"\n": " ", "\r": " ", "\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 class Writer(Protocol):
-    """Writes contact records to a stream as they come."""
+    """Writes a page's contacts as they come; ``close`` ends the output."""
 
-    def write(self, record: dict[str, Any]) -> None: ...
+    def write(self, items: Sequence[Mapping[str, Any]], texts: Sequence[str]) -> None:
+        """Write contacts, given both parsed and as the JSON texts the API sent, in one order."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """End the output and flush it."""
 
 
 class JsonlWriter:
-    """One JSON object per line."""
+    """One contact per line, its JSON as the API sent it."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    def write(self, items: Sequence[Mapping[str, Any]], texts: Sequence[str]) -> None:
+        """Write each text on a line of its own."""
+        if not texts:
+            return
+        lines = "\n".join(texts)
+        # One scan of the page for the rare text that needs mending, not one per contact.
+        if lines.count("\n") != len(texts) - 1 or _OTHER_BREAKS.search(lines):
+            lines = "\n".join(_one_line(text) for text in texts)
+        self._out.write(lines + "\n")
 
     def close(self) -> None:
+        """Flush what was written."""
         self._out.flush()
 
 
@@ -78,78 +68,135 @@ class JsonWriter:
         self._out = out
         self._count = 0
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._out.write("[\n  " if self._count == 0 else ",\n  ")
-        self._out.write(json.dumps(record, ensure_ascii=False))
-        self._count += 1
+    def write(self, items: Sequence[Mapping[str, Any]], texts: Sequence[str]) -> None:
+        """Write each text as an element of the array."""
+        for text in texts:
+            self._out.write("[\n  " if self._count == 0 else ",\n  ")
+            self._out.write(text)
+            self._count += 1
 
     def close(self) -> None:
+        """Close the array (``[]`` when nothing was written) and flush."""
         self._out.write("[]\n" if self._count == 0 else "\n]\n")
         self._out.flush()
 
 
 class CsvWriter:
-    """A header row, then one row per contact; ``metadata`` as JSON text."""
+    """A header row of the spec's Contact fields, then one row per contact.
 
-    def __init__(self, out: TextIO) -> None:
+    Objects, arrays, numbers and booleans are written as JSON text, null as an
+    empty cell. With ``escape_formulas`` (the default), a cell that starts like a
+    spreadsheet formula is prefixed with ``'``.
+    """
+
+    def __init__(self, out: TextIO, *, columns: Sequence[str], escape_formulas: bool) -> None:
         self._out = out
-        self._writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        self._columns = tuple(columns)
+        self._writer = csv.writer(out)
+        self._escape = escape_formulas
         self._started = False
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, items: Sequence[Mapping[str, Any]], texts: Sequence[str]) -> None:
+        """Write one row per contact (the parsed objects; ``texts`` is not used)."""
         self._start()
-        row = {name: record.get(name) for name in CSV_COLUMNS}
-        if row["metadata"] is not None:
-            row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False)
-        self._writer.writerow(row)
+        self._writer.writerows(
+            [self._cell(item.get(name)) for name in self._columns] for item in items
+        )
 
     def close(self) -> None:
+        """Write the header if nothing else was, and flush."""
         self._start()
         self._out.flush()
 
     def _start(self) -> None:
         if not self._started:
             self._started = True
-            self._writer.writeheader()
+            self._writer.writerow(self._columns)
+
+    def _cell(self, value: object) -> str:
+        if value is None:
+            return ""
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return escape_formula(text) if self._escape else text
 
 
-class TableWriter:
-    """Fixed-width columns for a terminal (long values cut with an ellipsis)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._started = False
-
-    def write(self, record: dict[str, Any]) -> None:
-        self._start()
-        values = (record.get(name) for name, _, _ in _TABLE_COLUMNS)
-        self._line("" if value is None else str(value) for value in values)
-
-    def close(self) -> None:
-        self._out.flush()
-
-    def _start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._line(heading for _, heading, _ in _TABLE_COLUMNS)
-
-    def _line(self, cells: Iterable[str]) -> None:
-        widths = (width for _, _, width in _TABLE_COLUMNS)
-        parts = [_fit(cell, width) for cell, width in zip(cells, widths, strict=True)]
-        self._out.write("  ".join(parts).rstrip() + "\n")
+def escape_formula(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would read it as a formula (OWASP)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
-def _fit(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+def _one_line(text: str) -> str:
+    if _LINE_BREAKS.search(text) is None:
+        return text
+    return _LINE_BREAKS.sub(lambda match: _ESCAPES[match.group()], text)
 
 
-def make_writer(fmt: str, out: TextIO) -> Writer:
-    """The writer for ``fmt`` (one of ``FORMATS``)."""
-    writers: dict[str, Callable[[TextIO], Writer]] = {
-        "table": TableWriter,
-        "json": JsonWriter,
-        "jsonl": JsonlWriter,
-        "csv": CsvWriter,
-    }
-    return writers[fmt](out)
+def make_writer(
+    fmt: str, out: TextIO, *, contract: Contract, width: int | None, escape_formulas: bool
+) -> Writer:
+    """The writer for ``fmt`` (one of ``FORMATS``).
+
+    Args:
+        fmt: ``table``, ``json``, ``jsonl`` or ``csv``.
+        out: Where to write.
+        contract: Whose Contact fields are the csv columns.
+        width: The terminal's width in cells for a table (``None``: not a terminal).
+        escape_formulas: Whether csv cells that start like a formula get a ``'``.
+
+    Returns:
+        The writer.
+    """
+    if fmt == "table":
+        # Imported here: wcwidth's tables take 60 ms to load, which an export need not pay.
+        from ._table import TableWriter
+
+        return TableWriter(out, width=width)
+    if fmt == "csv":
+        columns = list(contract.contact_fields)
+        return CsvWriter(out, columns=columns, escape_formulas=escape_formulas)
+    return JsonWriter(out) if fmt == "json" else JsonlWriter(out)
+
+
+def terminal_width(out: TextIO) -> int | None:
+    """The width to fit a table to: ``COLUMNS``, else the terminal's; ``None`` off a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdecimal() and int(columns) > 0:
+        return int(columns)
+    if not out.isatty():
+        return None
+    try:
+        return os.get_terminal_size(out.fileno()).columns
+    except (OSError, ValueError):
+        return None
+
+
+class Progress:
+    """``Fetched 3,400 contacts (34 pages)`` on one stderr line, redrawn per page."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+        self.contacts = 0
+        self._pages = 0
+
+    def page(self, contacts: int) -> None:
+        """Count a page of ``contacts`` and redraw the line."""
+        self.contacts += contacts
+        self._pages += 1
+        if self._stream is not None:
+            self._stream.write(f"\r{self._message()}")
+            self._stream.flush()
+
+    def clear(self) -> None:
+        """Erase the line (before an error message, say)."""
+        if self._stream is not None and self._pages:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
+
+    def done(self) -> None:
+        """Leave the final count on its own line."""
+        if self._stream is not None:
+            self.clear()
+            self._stream.write(f"{self._message()}.\n")
+
+    def _message(self) -> str:
+        return f"Fetched {self.contacts:,} contacts ({self._pages:,} pages)"

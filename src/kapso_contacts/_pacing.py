@@ -1,25 +1,27 @@
-"""The layer under the retry loop: rate-limit pacing, request logging, eager bodies."""
+"""The layer under the retry loop: rate-limit pacing, request logging, bodies read in full.
+
+Reading each body here, inside the retry loop, means a connection dropped in
+the middle of a body is retried like any other dropped connection.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import TYPE_CHECKING
 
 import httpx
 
-from ._errors import parse_retry_after
+from ._headers import RateLimitInfo
 from ._logs import logger, redact_headers
-
-if TYPE_CHECKING:
-    from ._retry import RetryPolicy
+from ._policy import RetryPolicy
+from .contract import RateLimit
 
 # Send times kept to estimate when a rate-limit window frees up.
 _MAX_TRACKED_SENDS = 10_000
 
 
 class RateLimitPacer:
-    """Knows, from ``X-RateLimit-*`` headers, when the next request may go out.
+    """Knows, from the rate-limit headers, when the next request may go out.
 
     When a response says ``X-RateLimit-Remaining: 0``, the next request waits
     until the window should have room again: ``Retry-After`` if the response
@@ -29,8 +31,9 @@ class RateLimitPacer:
     ``max_retry_after``.
     """
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, rate_limit: RateLimit) -> None:
         self.policy = policy
+        self.rate_limit = rate_limit
         self._sent: deque[float] = deque(maxlen=_MAX_TRACKED_SENDS)
         self._resume_at = 0.0
         self._lock = threading.Lock()
@@ -49,21 +52,60 @@ class RateLimitPacer:
 
     def received(self, headers: httpx.Headers) -> None:
         """Learn from a response's rate-limit headers."""
-        if _int(headers.get("X-RateLimit-Remaining")) != 0:
+        info = RateLimitInfo.read(headers, self.rate_limit)
+        if info.remaining != 0:
             return
         policy = self.policy
-        limit = _int(headers.get("X-RateLimit-Limit"))
-        retry_after = parse_retry_after(headers.get("Retry-After"))
         with self._lock:
             now = policy.clock()
-            if retry_after is not None:
-                resume_at = now + retry_after
-            elif limit and len(self._sent) >= limit:
-                resume_at = self._sent[-limit] + policy.rate_limit_window
+            if info.retry_after is not None:
+                resume_at = now + info.retry_after
+            elif info.limit and len(self._sent) >= info.limit:
+                resume_at = self._sent[-info.limit] + policy.rate_limit_window
             else:
                 resume_at = now + policy.rate_limit_window
             resume_at = min(resume_at, now + policy.max_retry_after)
             self._resume_at = max(self._resume_at, resume_at)
+
+    def pause(self) -> float:
+        """Seconds to wait before the next request goes out; a pause is logged."""
+        delay = self.delay()
+        if delay > 0:
+            logger.info(
+                "%s reached 0: waiting %.2f s before the next request",
+                self.rate_limit.remaining_header,
+                delay,
+            )
+        return delay
+
+    def sending(self, request: httpx.Request) -> None:
+        """Record (and log) that ``request`` goes out now, after any pause."""
+        self.sent()
+        logger.debug(
+            "HTTP request: %s %s headers=%s",
+            request.method,
+            request.url,
+            redact_headers(request.headers),
+        )
+
+    def after_receiving(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Learn from ``response`` (its body read) and log it."""
+        response.request = request
+        self.received(response.headers)
+        logger.debug(
+            "HTTP response: %s %s -> %d (%s: %s)",
+            request.method,
+            request.url,
+            response.status_code,
+            self.rate_limit.remaining_header,
+            response.headers.get(self.rate_limit.remaining_header, "-"),
+        )
+
+
+def _log_failure(request: httpx.Request, exc: Exception) -> None:
+    logger.debug(
+        "HTTP request failed: %s %s: %s: %s", request.method, request.url, type(exc).__name__, exc
+    )
 
 
 class PacedTransport(httpx.BaseTransport):
@@ -74,12 +116,10 @@ class PacedTransport(httpx.BaseTransport):
         self._pacer = pacer
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        delay = self._pacer.delay()
+        delay = self._pacer.pause()
         if delay > 0:
-            _log_pause(delay)
             self._pacer.policy.sleep(delay)
-        self._pacer.sent()
-        _log_request(request)
+        self._pacer.sending(request)
         try:
             response = self._inner.handle_request(request)
             try:
@@ -90,7 +130,8 @@ class PacedTransport(httpx.BaseTransport):
         except Exception as exc:
             _log_failure(request, exc)
             raise
-        return _received(self._pacer, request, response)
+        self._pacer.after_receiving(request, response)
+        return response
 
     def close(self) -> None:
         self._inner.close()
@@ -104,12 +145,10 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         self._pacer = pacer
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        delay = self._pacer.delay()
+        delay = self._pacer.pause()
         if delay > 0:
-            _log_pause(delay)
             await self._pacer.policy.async_sleep(delay)
-        self._pacer.sent()
-        _log_request(request)
+        self._pacer.sending(request)
         try:
             response = await self._inner.handle_async_request(request)
             try:
@@ -120,46 +159,8 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         except Exception as exc:
             _log_failure(request, exc)
             raise
-        return _received(self._pacer, request, response)
+        self._pacer.after_receiving(request, response)
+        return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-def _received(
-    pacer: RateLimitPacer, request: httpx.Request, response: httpx.Response
-) -> httpx.Response:
-    response.request = request
-    pacer.received(response.headers)
-    logger.debug(
-        "HTTP response: %s %s -> %d (X-RateLimit-Remaining: %s)",
-        request.method,
-        request.url,
-        response.status_code,
-        response.headers.get("X-RateLimit-Remaining", "-"),
-    )
-    return response
-
-
-def _log_request(request: httpx.Request) -> None:
-    logger.debug(
-        "HTTP request: %s %s headers=%s",
-        request.method,
-        request.url,
-        redact_headers(request.headers),
-    )
-
-
-def _log_failure(request: httpx.Request, exc: Exception) -> None:
-    logger.debug(
-        "HTTP request failed: %s %s: %s: %s", request.method, request.url, type(exc).__name__, exc
-    )
-
-
-def _log_pause(delay: float) -> None:
-    logger.info("X-RateLimit-Remaining reached 0: waiting %.2f s before the next request", delay)
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdecimal() else None

@@ -14,9 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner, Result
 from starlette.types import ASGIApp
 
 from kapso_contacts import AsyncKapsoContacts, KapsoContacts, RetryPolicy
+from kapso_contacts.cli import CliOverrides, cli
 from kapso_fake.testing import SyncASGITransport
 
 #: An API key that must never show up anywhere a user can see.
@@ -34,8 +36,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def _no_kapso_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests start without the user's KAPSO_* environment."""
-    for name in ("KAPSO_API_KEY", "KAPSO_BASE_URL", "KAPSO_LOG"):
+    """Tests start without the user's KAPSO_* environment (nor a COLUMNS width for tables)."""
+    for name in ("KAPSO_API_KEY", "KAPSO_BASE_URL", "KAPSO_LOG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -190,3 +192,13 @@ def async_kapso_on(app: ASGIApp, *, api_key: str = KEY, **options: Any) -> Async
     """An async client of ``app`` in-process."""
     transport = httpx.ASGITransport(app=app)
     return AsyncKapsoContacts(api_key=api_key, base_url=BASE_URL, transport=transport, **options)
+
+
+def invoke_cli(args: list[str], transport: httpx.BaseTransport, **env: str) -> Result:
+    """``kapso-contacts ARGS`` in-process, talking to ``transport``, configured for ``KEY``."""
+    return CliRunner().invoke(
+        cli,
+        args,
+        env={"KAPSO_API_KEY": KEY, "KAPSO_BASE_URL": BASE_URL, **env},
+        obj=CliOverrides(transport=transport),
+    )

@@ -298,3 +298,38 @@ def test_errors_keep_the_response_and_a_readable_traceback(stub: Stub) -> None:
     assert exc.value.request is not None
     text = "".join(traceback.format_exception(exc.value))
     assert "InternalServerError: 503 Service Unavailable: busy." in text
+
+
+# --------------------------------------------------------------------------- bugs of ours
+
+
+def test_a_type_error_from_our_own_code_surfaces_as_itself(
+    stub: Stub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the parsing of a body becomes APIResponseValidationError; a bug stays a bug."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug in the client")
+
+    monkeypatch.setattr("kapso_contacts._base_client.parse_listing", broken)
+    with _answering(stub, httpx.Response(200)) as kapso, pytest.raises(TypeError, match="a bug"):
+        kapso.list_contacts()
+
+
+def test_a_type_error_from_a_transport_surfaces_as_itself() -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise TypeError("a bug in a custom transport")
+
+    kapso = KapsoContacts(api_key=KEY, base_url=BASE_URL, transport=httpx.MockTransport(broken))
+    with kapso, pytest.raises(TypeError, match="custom transport"):
+        kapso.list_contacts()
+
+
+def test_the_generated_client_underneath_raises_connection_errors_typed_too(
+    closed_port: int, fake_time: FakeTime
+) -> None:
+    url = f"http://127.0.0.1:{closed_port}/platform/v1"
+    policy = fake_time.policy(max_retries=0)
+    kapso = KapsoContacts(api_key=KEY, base_url=url, retry_policy=policy)
+    with kapso, pytest.raises(APIConnectionError, match=url):
+        raw_list_contacts.sync_detailed(client=kapso.api, limit=1)

@@ -30,6 +30,7 @@ from kapso_contacts import (
     PaginationLoopError,
     PermissionDeniedError,
     RateLimitError,
+    RateLimitInfo,
     RetryingTransport,
     RetryPolicy,
 )
@@ -61,6 +62,7 @@ IMPORTED = {
     "PaginationLoopError": PaginationLoopError,
     "PermissionDeniedError": PermissionDeniedError,
     "RateLimitError": RateLimitError,
+    "RateLimitInfo": RateLimitInfo,
     "RetryingTransport": RetryingTransport,
     "RetryPolicy": RetryPolicy,
 }

@@ -66,7 +66,7 @@ def test_requests_go_through_the_environment_proxy_and_are_retried(
 
 
 def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kapso_contacts._http import env_proxy
+    from kapso_contacts._proxies import env_proxy
 
     monkeypatch.setenv("HTTPS_PROXY", "proxy.internal:3128")
     monkeypatch.setenv("NO_PROXY", "api.kapso.ai")

@@ -191,10 +191,11 @@ def test_status_errors_never_carry_the_key_in_their_body_or_text() -> None:
         text=f"<html>debug dump: X-API-Key={CANARY}</html>",
         request=httpx.Request("GET", BASE_URL, headers={"X-API-Key": CANARY}),
     )
-    from kapso_contacts._errors import make_status_error
+    from kapso_contacts._error_mapping import error_for_response
     from kapso_contacts._logs import register_secret
+    from kapso_contacts.contract import default_contract
 
     register_secret(CANARY)
-    error = make_status_error(response)
+    error = error_for_response(response, default_contract())
     assert isinstance(error, APIStatusError)
     assert CANARY not in error.text + str(error) + repr(error)

@@ -18,7 +18,13 @@ contract.filters["profile_name_contains"].match  # "contains"
 from functools import cache
 from pathlib import Path
 
-from ._bodies import body_schemas, error_body_schema, matches_schema, parse_error_body
+from ._bodies import (
+    body_schemas,
+    error_body_schema,
+    matches_schema,
+    parse_error_body,
+    schema_checker,
+)
 from ._load import ContractError, build_contract, packaged_spec, read_spec
 from ._model import (
     Booleans,
@@ -93,4 +99,5 @@ __all__ = [  # noqa: RUF022 (grouped)
     "error_body_schema",
     "matches_schema",
     "parse_error_body",
+    "schema_checker",
 ]

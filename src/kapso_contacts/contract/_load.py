@@ -331,6 +331,16 @@ class _Reader:
             )
         return fields
 
+    def items_field(self) -> str:
+        """The property of ``ContactList`` that is an array of ``Contact``."""
+        schema = self.resolve(self.spec["components"]["schemas"]["ContactList"])
+        for name, raw in schema.get("properties", {}).items():
+            prop = self.resolve(raw)
+            items = prop.get("items", {}) if prop.get("type") == "array" else {}
+            if str(items.get("$ref", "")).endswith("/Contact"):
+                return str(name)
+        raise ContractError("ContactList has no array of Contact")
+
     def contract(self) -> Contract:
         params = self.parameters()
         servers = self.spec.get("servers") or [{"url": "/"}]
@@ -365,6 +375,7 @@ class _Reader:
             ),
             statuses=frozenset(int(code) for code in self.op.get("responses", {})),
             contact_fields=self.contact_fields(),
+            items_field=self.items_field(),
         )
 
     def api_key_scheme(self) -> Mapping[str, Any]:

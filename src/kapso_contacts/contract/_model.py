@@ -78,6 +78,16 @@ class Parameter:
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
     filter: Filter | None = None
 
+    @property
+    def span(self) -> str:
+        """The allowed range in words: ``from 1 to 100``, ``of at least 1``, or ``""`` if none."""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"from {low} to {high}"
+        if low is not None:
+            return f"of at least {low}"
+        return "" if high is None else f"of at most {high}"
+
     def source_of(self, keyword: str) -> Provenance:
         """The provenance of a schema keyword (``minimum``, ``maximum``, ``default``, ...).
 
@@ -303,6 +313,7 @@ class Contract:
         rate_limit: The rate-limit window and headers.
         statuses: The statuses the operation documents.
         contact_fields: The Contact schema's fields, in order.
+        items_field: The field of the 200 body that holds the page's contacts (``data``).
     """
 
     spec: Mapping[str, Any] = field(repr=False)
@@ -321,6 +332,7 @@ class Contract:
     rate_limit: RateLimit
     statuses: frozenset[int]
     contact_fields: Mapping[str, ContactField]
+    items_field: str
 
     @property
     def path(self) -> str:

@@ -175,7 +175,9 @@ def read_value(contract: Contract, parameter: Parameter, text: str) -> Any:
         if text == "":
             raise _Invalid(f"{name} must be a non-empty cursor", unissued)
         if parameter.pattern and not _pattern(parameter.pattern).fullmatch(text):
-            raise _Invalid(f"{name} is not a cursor issued by this API (not Base64)", unissued)
+            raise _Invalid(
+                f"{name} must be a cursor issued by this API (Base64), got {shown(text)}", unissued
+            )
         return text
     return text
 
@@ -187,14 +189,8 @@ def _check_range(contract: Contract, parameter: Parameter, value: int, text: str
     if (low is None or value >= low) and (checked_high is None or value <= checked_high):
         return
     keyword = "minimum" if low is not None and value < low else "maximum"
-    if low is not None and high is not None:
-        span = f"from {low} to {high}"
-    elif low is not None:
-        span = f"of at least {low}"
-    else:
-        span = f"of at most {high}"
     raise _Invalid(
-        f"{parameter.name} must be an integer {span}, got {shown(text)}",
+        f"{parameter.name} must be an integer {parameter.span}, got {shown(text)}",
         parameter.source_of(keyword),
     )
 
