@@ -18,7 +18,14 @@ contract.filters["profile_name_contains"].match  # "contains"
 from functools import cache
 from pathlib import Path
 
-from ._bodies import body_schemas, error_body_schema, matches_schema, parse_error_body
+from ._bodies import (
+    body_schemas,
+    error_body_schema,
+    json_type,
+    matches_schema,
+    parse_error_body,
+    schema_problems,
+)
 from ._load import ContractError, build_contract, packaged_spec, read_spec
 from ._model import (
     Booleans,
@@ -91,6 +98,8 @@ __all__ = [  # noqa: RUF022 (grouped)
     # reading bodies
     "body_schemas",
     "error_body_schema",
+    "json_type",
     "matches_schema",
     "parse_error_body",
+    "schema_problems",
 ]

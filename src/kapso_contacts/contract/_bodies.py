@@ -40,21 +40,35 @@ def body_schemas(contract: Contract, status: int) -> list[str]:
 
 def matches_schema(contract: Contract, name: str, body: Any) -> bool:
     """Whether ``body`` has the required fields, constants and simple types of schema ``name``."""
+    return not schema_problems(contract, name, body)
+
+
+def schema_problems(contract: Contract, name: str, body: Any) -> list[str]:
+    """What keeps ``body`` from being schema ``name`` (required fields, constants, simple types).
+
+    Returns:
+        One line per problem (``wa_id must be string or null, got integer``); empty if none.
+    """
     if not isinstance(body, Mapping):
-        return False
+        return [f"expected an object, got {json_type(body)}"]
     schema = contract.schema(name)
-    if any(field not in body for field in schema.get("required", ())):
-        return False
+    problems = [f"{field} is missing" for field in schema.get("required", ()) if field not in body]
     for field, prop in schema.get("properties", {}).items():
         if field not in body:
             continue
-        if "const" in prop and body[field] != prop["const"]:
-            return False
+        value = body[field]
+        if "const" in prop and value != prop["const"]:
+            problems.append(f"{field} must be {prop['const']!r}")
         types = prop.get("type")
         allowed = [types] if isinstance(types, str) else list(types or ())
-        if allowed and not _has_type(body[field], allowed):
-            return False
-    return True
+        if allowed and not _has_type(value, allowed):
+            problems.append(f"{field} must be {' or '.join(allowed)}, got {json_type(value)}")
+    return problems
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value (``integer``, ``null``, ...)."""
+    return next((name for name in _JSON_TYPES if _has_type(value, [name])), type(value).__name__)
 
 
 def _has_type(value: Any, allowed: list[str]) -> bool:

@@ -196,6 +196,8 @@ class Pagination:
     one_envelope: Provenance
     bare_mode: Mode
     bare: Provenance
+    #: The 200 body's array of contacts (``data``), in both modes.
+    items: FieldPath
 
     def mode_of(self, names: Collection[str]) -> Mode:
         """The mode a request naming these parameters is served in (cursor parameters first)."""
