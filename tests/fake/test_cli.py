@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 import uvicorn
-from starlette.applications import Starlette
 
 import kapso_fake.cli as cli
+from kapso_fake import FakeApp
 
 from .conftest import PATH, client_for
 
@@ -18,7 +18,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Capture what ``main`` would hand to uvicorn."""
     seen: dict[str, Any] = {}
 
-    def run(app: Starlette, **kwargs: Any) -> None:
+    def run(app: FakeApp, **kwargs: Any) -> None:
         seen.update(kwargs, app=app)
 
     monkeypatch.setattr(uvicorn, "run", run)

@@ -12,7 +12,7 @@ import pytest
 from kapso_fake import ContactStore, Filters, create_app, generate_dataset
 from kapso_fake.data import SPAN_END, SPAN_START
 
-from .conftest import KEY, PATH, client_for
+from .conftest import CONTRACT, KEY, PATH, client_for
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
@@ -101,7 +101,10 @@ def test_a_file_store_is_rebuilt_and_indexed(tmp_path: Path) -> None:
     rebuilt = ContactStore.from_dataset(generate_dataset(50, 1), path)
     assert rebuilt.count() == 50
     indexes = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
-    assert {"contacts_keyset", "contacts_customer", "contacts_bsuid"} <= indexes
+    filters = CONTRACT.filters.values()
+    exact = {f"contacts_{f.field}" for f in filters if f.match == "equals" and not f.on_customer}
+    assert len(exact) >= 2
+    assert {"contacts_keyset", *exact} <= indexes
 
 
 def test_db_path_serves_from_a_file(tmp_path: Path) -> None:
