@@ -26,8 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kapso_fake.testing import free_port
+
 from ._load import run_load
-from ._proc import API_KEY, CONTACTS_PATH, fake_argv, free_port, serve
+from ._proc import API_KEY, CONTACTS_PATH, HOST, fake_args, serve, serve_fake
 
 #: Buckets for self time, matched in order against "file:function".
 _BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -133,7 +135,7 @@ def serving_profile(
     stats_path = log_dir / f"fake-serving-{contacts}.prof"
     stats_path.unlink(missing_ok=True)
     port = free_port()
-    args = fake_argv(port, contacts, *(extra or []))[1:]
+    args = ["--host", HOST, "--port", str(port), *fake_args(contacts, *(extra or []))]
     argv = [sys.executable, "-m", "benchmarks._serve_profiled", str(stats_path), "--", *args]
     with serve("fake-profiled", argv, port, CONTACTS_PATH + "?limit=1", log_dir) as server:
         load = run_load(server.base_url + CONTACTS_PATH + "?" + query, seconds=seconds)
@@ -286,9 +288,8 @@ def run(
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Profile the fake: layer timings, then cProfile of the live server (quiet log)."""
-    port = free_port()
-    argv = fake_argv(port, contacts, "--log-level", "warning")
-    with serve("fake-profile-http", argv, port, CONTACTS_PATH + "?limit=1", log_dir) as server:
+    quiet = ("--log-level", "warning")
+    with serve_fake("fake-profile-http", contacts, *quiet, log_dir=log_dir) as server:
         http = run_load(
             server.base_url + CONTACTS_PATH + "?limit=20", connections=1, seconds=seconds
         )
