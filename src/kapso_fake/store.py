@@ -124,20 +124,23 @@ class ContactStore:
             db = self._db
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(self._layout.schema())
-            db.execute("BEGIN")
             try:
+                db.execute("BEGIN")
                 db.executemany(self._layout.insert_sql(), rows())
                 owners = customers
                 if owners is None:
                     owners = [CustomerRow(i, "", "") for i in sorted(linked)]
                 db.executemany("INSERT INTO customers VALUES (?, ?, ?)", owners)
+                db.execute("COMMIT")
+                # Indexes last (faster); the unique keyset index finds duplicates here.
+                db.executescript(self._layout.indexes() + "ANALYZE;")
             except BaseException as exc:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                db.executescript(self._layout.schema() + self._layout.indexes())  # empty, usable
                 if isinstance(exc, sqlite3.IntegrityError):
                     raise ValueError(f"two contacts share a place in the listing ({exc})") from exc
                 raise
-            db.execute("COMMIT")
-            db.executescript(self._layout.indexes() + "ANALYZE;")
         return count
 
     def clear(self) -> None:

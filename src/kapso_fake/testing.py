@@ -234,8 +234,15 @@ class _Thread:
             app, host=HOST, port=port, log_config=None, log_level="warning", access_log=False
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.exit_code: object = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except SystemExit as exc:  # uvicorn exits when it cannot start (a port taken)
+            self.exit_code = exc.code
 
     def alive(self) -> bool:
         return self.thread.is_alive()
@@ -245,10 +252,10 @@ class _Thread:
         self.thread.join(STOP_TIMEOUT)
 
     def failure(self) -> str:
-        return "the server thread ended before it answered"
+        return f"the server thread ended before it answered (exit code {self.exit_code})"
 
     def port_taken(self) -> bool:
-        return True  # uvicorn logs the bind error and ends the thread; nothing else ends it early
+        return self.exit_code is not None  # uvicorn could not start: most likely the bind
 
 
 class _Process:
