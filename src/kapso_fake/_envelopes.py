@@ -7,16 +7,17 @@ into the envelope, which is the only part encoded per request.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from kapso_contacts_api import models
 
-from kapso_contacts.contract import Contract, FieldPath, Refused
+from kapso_contacts.contract import Contract, Refused
 
-from ._http import error_body, json_bytes
-from .cursor import CursorCodec
+from ._http import error_body, json_bytes, json_text
+from .cursor import CursorCodec, Keyset
 from .store import Page
 
 Headers = list[tuple[bytes, bytes]]
@@ -73,22 +74,21 @@ class Envelopes:
         """Read what the answers need from ``contract``."""
         self.contract = contract
         self.codec = codec
-        items = contract.pagination.items
-        if len(items.parts) != 1:
-            raise ValueError(f"the fake serves contacts at the top of the body, not {items.path}")
-        self._head = b"{" + json_bytes(items.path) + b":["
+        pagination = contract.pagination
+        items, mode = pagination.items.parts, pagination.cursor
+        cursors = (mode.first, mode.last, mode.next, mode.previous)
+        self._cursor = _Template([items, *(path.parts for path in cursors)])
+        self._roles = tuple(pagination.legacy.meta)
+        meta = pagination.legacy.meta.values()
+        self._legacy = _Template([items, *(path.parts for path in meta)])
 
     def cursor(self, page: Page) -> bytes:
         """A cursor-mode body: the contacts and the four cursors (null where none)."""
-        mode = self.contract.pagination.cursor
-        first = None if page.first is None else self.codec.encode(page.first)
-        last = None if page.last is None else self.codec.encode(page.last)
-        rest: dict[str, Any] = {}
-        _put(rest, mode.first, first)
-        _put(rest, mode.last, last)
-        _put(rest, mode.next, last if page.has_next else None)
-        _put(rest, mode.previous, first if page.has_previous else None)
-        return self._splice(page.bodies, rest)
+        first = _NULL if page.first is None else self._quoted(page.first)
+        last = _NULL if page.last is None else self._quoted(page.last)
+        after = last if page.has_next else _NULL
+        before = first if page.has_previous else _NULL
+        return self._cursor.render((_array(page.bodies), first, last, after, before))
 
     def legacy(
         self,
@@ -102,15 +102,13 @@ class Envelopes:
         """A legacy body (contacts and ``meta``) and its headers (totals and ``Link``)."""
         legacy = self.contract.pagination.legacy
         total_pages = math.ceil(total / per_page)
-        values: dict[str, Any] = {
+        values = {
             "page": number,
             "per-page": per_page,
             "total-pages": total_pages,
             "total-count": total,
         }
-        rest: dict[str, Any] = {}
-        for role, path in legacy.meta.items():
-            _put(rest, path, values[role])
+        meta = (str(values[role]).encode() for role in self._roles)
         headers: Headers = []
         for name, role in legacy.headers.items():
             if role == "links":
@@ -118,7 +116,11 @@ class Envelopes:
             else:
                 text = str(values[role])
             headers.append((name.lower().encode(), text.encode()))
-        return self._splice(page.bodies, rest), headers
+        return self._legacy.render((_array(page.bodies), *meta)), headers
+
+    def _quoted(self, keyset: Keyset) -> bytes:
+        # A cursor is Base64: nothing in it needs escaping in JSON.
+        return b'"' + self.codec.encode(keyset).encode() + b'"'
 
     def refusal(self, refused: Refused, values: Mapping[str, Any]) -> tuple[int, bytes]:
         """The status and body refusing a request (the first reason ``assess`` found)."""
@@ -144,15 +146,44 @@ class Envelopes:
         )
         return legacy.limit_error_status, json_bytes(limit_error.to_dict())
 
-    def _splice(self, bodies: list[bytes], rest: dict[str, Any]) -> bytes:
-        tail = json_bytes(rest)[1:] if rest else b"}"
-        return b"".join((self._head, b",".join(bodies), b"]," if rest else b"]", tail))
+
+_NULL = b"null"
+#: Stands for value ``n`` while a template is written: JSON escapes it as ``\u0000n\u0000``.
+_MARK = "\x00{}\x00"
+_MARKS = re.compile(r'"\\u0000([0-9]+)\\u0000"')
 
 
-def _put(body: dict[str, Any], path: FieldPath, value: Any) -> None:
-    """Set ``value`` at a dotted path, creating the objects on the way."""
-    *parents, last = path.parts
+class _Template:
+    """A body whose fields sit at fixed paths, written once; a request only fills it in.
+
+    The spec fixes where the contacts and each pagination field go
+    (``x-kapso-pagination``), so the JSON around them never changes: it is
+    rendered at start with a mark in each place and cut at the marks.
+    """
+
+    def __init__(self, fields: Sequence[tuple[str, ...]]) -> None:
+        body: dict[str, Any] = {}
+        for index, parts in enumerate(fields):
+            _put(body, parts, _MARK.format(index))
+        pieces = _MARKS.split(json_text(body))
+        self._static = [piece.encode() for piece in pieces[0::2]]
+        self._order = [int(index) for index in pieces[1::2]]
+
+    def render(self, values: Sequence[bytes]) -> bytes:
+        """The body with ``values`` (JSON, one per field, in the fields' order) in place."""
+        out = [self._static[0]]
+        for index, static in zip(self._order, self._static[1:], strict=True):
+            out += (values[index], static)
+        return b"".join(out)
+
+
+def _array(bodies: list[bytes]) -> bytes:
+    return b"[" + b",".join(bodies) + b"]"
+
+
+def _put(body: dict[str, Any], parts: tuple[str, ...], value: Any) -> None:
+    """Set ``value`` at a path (a ``FieldPath``'s parts), creating the objects on the way."""
     node = body
-    for part in parents:
+    for part in parts[:-1]:
         node = node.setdefault(part, {})
-    node[last] = value
+    node[parts[-1]] = value

@@ -10,7 +10,8 @@ its column and index with no code change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from kapso_contacts.contract import Contract, ContractError, format_timestamp, parse_rfc3339
@@ -19,6 +20,8 @@ from .cursor import CursorCodec
 
 #: The contact field that names the contact's customer (the fake's customers table).
 CUSTOMER_LINK = "customer_id"
+#: Page queries kept, by their WHERE text (a few per combination of filters).
+_CACHED_PAGES = 4096
 #: The columns of the fake's customers, which ``customer.<field>`` filters read.
 CUSTOMER_COLUMNS = ("id", "external_id", "name")
 
@@ -50,6 +53,9 @@ class Layout:
     #: Customer columns a ``customer.<field>`` filter reads (each gets an index).
     customer_fields: tuple[str, ...]
     descending: bool
+    _pages: dict[tuple[str, bool, bool], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def for_contract(cls, contract: Contract) -> Layout:
@@ -145,15 +151,27 @@ class Layout:
         marks = ", ".join("?" * len(names))
         return f"INSERT INTO contacts ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
 
-    def row(self, contact: Mapping[str, Any], body: bytes) -> tuple[Any, ...]:
+    def row(
+        self, contact: Mapping[str, Any], body: bytes, *, normalize: bool = True
+    ) -> tuple[Any, ...]:
         """The values ``insert_sql`` takes for ``contact`` served as ``body``.
+
+        Args:
+            contact: a complete contact.
+            body: its JSON.
+            normalize: write date-times and UUIDs in the API's own form (skip it
+                only for contacts already in that form, like generated ones).
 
         Raises:
             ValueError: a key field is missing or not of its format.
         """
-        keys = self.codec.key_of(contact)
-        values = [self._column(f, contact.get(f)) for f in self.fields[len(keys) :]]
-        return (body, *keys, *values, *(_fold(contact.get(f)) for f in self.folded_fields))
+        if normalize:
+            keys = self.codec.key_of(contact)
+            values = [self._column(f, contact.get(f)) for f in self.fields[len(keys) :]]
+        else:
+            values = [contact.get(f) for f in self.fields]
+        folded = (_fold(contact.get(f)) for f in self.folded_fields)
+        return (body, *keys, *values, *folded) if normalize else (body, *values, *folded)
 
     def _column(self, name: str, value: Any) -> Any:
         """A field's value as its column holds it: date-times as the API writes them."""
@@ -174,9 +192,37 @@ class Layout:
         return f"({keys}) {op} ({marks})"
 
     def select(self) -> str:
-        """``SELECT`` of a page's rows: the body, then the keyset."""
+        """``SELECT`` of contacts: the body, then the keyset."""
         keys = ", ".join(quoted(k) for k in self.keys)
         return f"SELECT body, {keys} FROM contacts"  # noqa: S608 (quoted names)
+
+    def page(self, where: str, *, reverse: bool = False, offset: bool = False) -> str:
+        """``SELECT`` of one page: ``LIMIT ?`` (then ``OFFSET ?``) rows matching ``where``.
+
+        The rows are chosen on the indexes alone and only then read from the
+        table: a filter tested while walking an index would otherwise make
+        SQLite read every row it rejects (a large body each). Put the rows in
+        order with ``in_order``.
+        """
+        cached = self._pages.get((where, reverse, offset))
+        if cached is not None:
+            return cached
+        chosen = f"SELECT rowid FROM contacts WHERE {where} {self.order_by(reverse)} LIMIT ?"  # noqa: S608
+        if offset:
+            chosen += " OFFSET ?"
+        keys = ", ".join(f"c.{quoted(k)}" for k in self.keys)
+        sql = (
+            f"SELECT c.body, {keys} FROM ({chosen}) AS chosen "  # noqa: S608 (quoted names)
+            "CROSS JOIN contacts AS c ON c.rowid = chosen.rowid"
+        )
+        if len(self._pages) < _CACHED_PAGES:  # one per combination of filters and bounds
+            self._pages[where, reverse, offset] = sql
+        return sql
+
+    def in_order(self, rows: list[Any], *, reverse: bool = False) -> list[Any]:
+        """Rows of ``page`` (body, then keyset) in listing order (``reverse``: the other way)."""
+        rows.sort(key=itemgetter(*range(1, 1 + len(self.keys))), reverse=self.descending != reverse)
+        return rows
 
 
 def _unique(names: list[str]) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.data is not None:
         store = ContactStore(path=args.db, seed=args.seed)
         try:
-            store.replace(read_jsonl(args.data, store.contract), checked=False)
+            store.replace(read_jsonl(args.data, store.contract))
         except ValueError as exc:  # DataError (a bad line), or two contacts at one place
             print(f"kapso-fake: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
@@ -71,7 +71,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     served = app if args.mutant is None else apply_mutant(app, args.mutant, api_keys=keys)
     access_log = _LEVELS.index(args.log_level) >= _LEVELS.index("info")
     uvicorn.run(
-        served, host=args.host, port=args.port, log_level=args.log_level, access_log=access_log
+        served,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=access_log,
+        server_header=False,  # Kapso's answers do not name uvicorn
     )
 
 

@@ -14,8 +14,9 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from kapso_contacts.contract import (
@@ -25,6 +26,8 @@ from kapso_contacts.contract import (
     format_timestamp,
     parse_rfc3339,
 )
+
+from ._http import json_text
 
 Keyset = tuple[str, ...]
 """A position in the listing: the order keys' values, as the store keeps them."""
@@ -43,6 +46,11 @@ class CursorCodec:
     normalizers: tuple[Callable[[str], str], ...]
     #: The spec's ``Cursor`` pattern (the Base64 alphabets).
     pattern: re.Pattern[str]
+    _tail: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The end of every cursor's JSON: the columns never change.
+        object.__setattr__(self, "_tail", '],"columns":' + json_text(list(self.columns)) + "}")
 
     @classmethod
     def for_contract(cls, contract: Contract) -> CursorCodec:
@@ -62,8 +70,7 @@ class CursorCodec:
         Returns:
             URL-safe Base64, with padding, of the compact JSON keyset.
         """
-        payload = {"values": list(keyset), "columns": list(self.columns)}
-        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        text = '{"values":[' + ",".join(map(encode_basestring, keyset)) + self._tail
         return base64.urlsafe_b64encode(text.encode()).decode("ascii")
 
     def key_of(self, contact: Mapping[str, Any]) -> Keyset:

@@ -86,14 +86,14 @@ class ContactStore:
 
     def load(self, dataset: Dataset) -> None:
         """Replace every row with ``dataset``, fast: one transaction, indexes built last."""
-        self.replace(dataset.contacts(), dataset.customers, checked=False)
+        self.replace(dataset.contacts(), dataset.customers, trusted=True)
 
     def replace(
         self,
         contacts: Iterable[Mapping[str, Any]],
         customers: Iterable[CustomerRow] | None = None,
         *,
-        checked: bool = True,
+        trusted: bool = False,
     ) -> int:
         """Replace every row with ``contacts`` (and ``customers``); return how many contacts.
 
@@ -101,11 +101,12 @@ class ContactStore:
             contacts: the contacts, as the API serves them (completed per the spec).
             customers: their customers; by default one per distinct customer id,
                 with an empty external id and name.
-            checked: check each contact against the Contact schema first.
+            trusted: the contacts are Contacts in the API's own form (generated
+                ones): neither checked against the Contact schema nor normalized.
 
         Raises:
-            ValueError: a contact is not a Contact of the spec (``checked``), or
-                two contacts share a place in the listing.
+            ValueError: a contact is not a Contact of the spec, or two contacts
+                share a place in the listing.
         """
         linked: set[str] = set()
         count = 0
@@ -113,7 +114,7 @@ class ContactStore:
         def rows() -> Iterator[tuple[Any, ...]]:
             nonlocal count
             for contact in contacts:
-                complete, row = self._row(contact, checked)
+                complete, row = self._row(contact, trusted)
                 link = complete.get(CUSTOMER_LINK)
                 if isinstance(link, str):
                     linked.add(link)
@@ -198,10 +199,10 @@ class ContactStore:
         first_page = self.contract.pagination.legacy.first_page
         where, args = filters.where()
         layout = self._layout
-        sql = f"{layout.select()} WHERE {where} {layout.order_by()} LIMIT ? OFFSET ?"
+        sql = layout.page(where, offset=True)
         offset = max(page - first_page, 0) * per_page
         with self._lock:
-            rows = self._db.execute(sql, [*args, per_page, offset]).fetchall()
+            rows = layout.in_order(self._db.execute(sql, [*args, per_page, offset]).fetchall())
             total = self._db.execute(f"SELECT COUNT(*) FROM contacts WHERE {where}", args)  # noqa: S608
             count = int(total.fetchone()[0])
         return _page(rows), count
@@ -218,18 +219,18 @@ class ContactStore:
         layout = self._layout
         with self._lock:
             if before is None:
-                bound = "" if after is None else f"AND {layout.beyond(toward_end=True)}"
-                sql = f"{layout.select()} WHERE {where} {bound} {layout.order_by()} LIMIT ?"
-                rows = self._db.execute(sql, [*args, *(after or ()), limit + 1]).fetchall()
+                bound = "" if after is None else f" AND {layout.beyond(toward_end=True)}"
+                found = self._db.execute(
+                    layout.page(where + bound), [*args, *(after or ()), limit + 1]
+                )
+                rows = layout.in_order(found.fetchall())
                 shown, has_next = rows[:limit], len(rows) > limit
                 # From the top nothing can come before the page; after a cursor, look.
                 has_previous = bool(after and shown) and self._exists(where, args, shown[0], False)
             else:
-                beyond = layout.beyond(toward_end=False)
-                sql = (
-                    f"{layout.select()} WHERE {where} AND {beyond} {layout.order_by(True)} LIMIT ?"
-                )
-                rows = self._db.execute(sql, [*args, *before, limit + 1]).fetchall()
+                sql = layout.page(f"{where} AND {layout.beyond(toward_end=False)}", reverse=True)
+                found = self._db.execute(sql, [*args, *before, limit + 1])
+                rows = layout.in_order(found.fetchall(), reverse=True)
                 shown, has_previous = rows[:limit][::-1], len(rows) > limit
                 has_next = bool(shown) and self._exists(where, args, shown[-1], True)
         return _page(shown, has_next, has_previous)
@@ -268,7 +269,7 @@ class ContactStore:
             ValueError: a contact is not a Contact of the spec, or its place in
                 the listing is taken.
         """
-        rows = [self._row(contact, checked=True) for contact in contacts]
+        rows = [self._row(contact, trusted=False) for contact in contacts]
         with self._lock:
             try:
                 self._db.executemany(self._layout.insert_sql(), (row for _, row in rows))
@@ -288,13 +289,14 @@ class ContactStore:
         rng = random.Random(f"kapso-fake:extra:{seed}:{total}")  # noqa: S311 (reproducible)
         return self.add_contacts(generate_contacts(rng, n, customer_ids))
 
-    def _row(self, contact: Mapping[str, Any], checked: bool) -> tuple[Contact, tuple[Any, ...]]:
+    def _row(self, contact: Mapping[str, Any], trusted: bool) -> tuple[Contact, tuple[Any, ...]]:
         complete = self._shape.complete(contact)
-        if checked:
+        if not trusted:
             problems = self._shape.problems(complete)
             if problems:
                 raise ValueError("not a Contact of the spec: " + "; ".join(problems))
-        return complete, self._layout.row(complete, self._shape.body(complete))
+        body = self._shape.body(complete)
+        return complete, self._layout.row(complete, body, normalize=not trusted)
 
     def _exists(self, where: str, args: list[object], row: Any, toward_end: bool) -> bool:
         beyond = self._layout.beyond(toward_end)
