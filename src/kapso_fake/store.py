@@ -25,6 +25,8 @@ from ._shape import Shape
 from .cursor import Keyset
 from .data import Contact, CustomerRow, Dataset, generate_contacts, new_uuid
 
+_INSERT_CUSTOMER = "INSERT INTO customers VALUES (?, ?, ?)"
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -131,7 +133,7 @@ class ContactStore:
                 owners = customers
                 if owners is None:
                     owners = [CustomerRow(i, "", "") for i in sorted(linked)]
-                db.executemany("INSERT INTO customers VALUES (?, ?, ?)", owners)
+                db.executemany(_INSERT_CUSTOMER, owners)
                 db.execute("COMMIT")
                 # Indexes last (faster); the unique keyset index finds duplicates here.
                 db.executescript(self._layout.indexes() + "ANALYZE;")
@@ -239,9 +241,7 @@ class ContactStore:
         """Insert a customer and return its id."""
         with self._lock:
             customer_id = id or new_uuid(self._rng)
-            self._db.execute(
-                "INSERT INTO customers VALUES (?, ?, ?)", (customer_id, external_id, name)
-            )
+            self._db.execute(_INSERT_CUSTOMER, (customer_id, external_id, name))
         return customer_id
 
     def add_contact(self, **fields: Any) -> Contact:

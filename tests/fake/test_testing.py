@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-import kapso_fake.testing as testing
+import kapso_fake._loopback as loopback
 from kapso_fake import create_app
 from kapso_fake.testing import serve_app, serve_process
 
@@ -26,8 +26,8 @@ def taken_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         holder.listen()
         port = int(holder.getsockname()[1])
         ports = iter([port])
-        real = testing.free_port
-        monkeypatch.setattr(testing, "free_port", lambda: next(ports, None) or real())
+        real = loopback.free_port
+        monkeypatch.setattr(loopback, "free_port", lambda: next(ports, None) or real())
         yield port
 
 
