@@ -16,7 +16,8 @@ from kapso_fake.pytest_plugin import DEFAULTS, KapsoFake, _options, _require_the
 
 pytestmark = pytest.mark.loopback
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "downstream"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "downstream"
 
 
 def _client(fake: KapsoFake, max_retries: int | None = None) -> KapsoContacts:
@@ -96,16 +97,31 @@ def test_loading_the_plugin_imports_no_web_server() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_the_downstream_example_passes() -> None:
+def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run pytest as a user would, in a fresh process, without the caller's KAPSO_* settings."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KAPSO_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=EXAMPLE,
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
         env=environment,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_the_downstream_example_passes() -> None:
+    done = _pytest(cwd=EXAMPLE)
     assert done.returncode == 0, done.stdout + done.stderr
     assert " passed" in done.stdout and "failed" not in done.stdout
+
+
+def test_the_readme_s_fixture_example_passes_as_written(tmp_path: Path) -> None:
+    section = (REPO / "README.md").read_text().split("### The `kapso_fake` fixture", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "kapso_fake.base_url" in example
+    (tmp_path / "test_readme_example.py").write_text(example)
+    done = _pytest("test_readme_example.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
