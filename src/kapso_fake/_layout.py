@@ -20,10 +20,10 @@ from .cursor import CursorCodec
 
 #: The contact field that names the contact's customer (the fake's customers table).
 CUSTOMER_LINK = "customer_id"
-#: Page queries kept, by their WHERE text (a few per combination of filters).
-_CACHED_PAGES = 4096
 #: The columns of the fake's customers, which ``customer.<field>`` filters read.
 CUSTOMER_COLUMNS = ("id", "external_id", "name")
+#: Page queries kept, by their WHERE text (a few per combination of filters).
+_CACHED_PAGES = 4096
 
 
 def quoted(name: str) -> str:
@@ -167,11 +167,11 @@ class Layout:
         """
         if normalize:
             keys = self.codec.key_of(contact)
-            values = [self._column(f, contact.get(f)) for f in self.fields[len(keys) :]]
+            rest = self.fields[len(keys) :]
+            values = [*keys, *(self._column(f, contact.get(f)) for f in rest)]
         else:
             values = [contact.get(f) for f in self.fields]
-        folded = (_fold(contact.get(f)) for f in self.folded_fields)
-        return (body, *keys, *values, *folded) if normalize else (body, *values, *folded)
+        return (body, *values, *(_fold(contact.get(f)) for f in self.folded_fields))
 
     def _column(self, name: str, value: Any) -> Any:
         """A field's value as its column holds it: date-times as the API writes them."""
