@@ -46,7 +46,12 @@ class Refusal:
 def read_request(
     contract: Contract, codec: CursorCodec, query: Iterable[tuple[str, str]]
 ) -> ListRequest | Refusal:
-    """Read a query string's (name, value) pairs as the contract says the server reads them."""
+    """Read a query string's (name, value) pairs as the contract says the server reads them.
+
+    Returns:
+        What to serve, or the first reason to refuse it (``assess``'s, else a
+        cursor this server did not issue).
+    """
     verdict = assess(contract, query)
     values = verdict.values
     if verdict.first is not None:
