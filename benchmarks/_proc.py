@@ -1,4 +1,8 @@
-"""Start servers on free loopback ports, wait until they answer, and always stop them."""
+"""Start servers on free loopback ports, wait until they answer, and always stop them.
+
+The fake starts through ``kapso_fake.testing.serve_process`` (the one loopback
+launcher); ``serve`` is for the other servers (Prism, a profiled fake).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +19,9 @@ from pathlib import Path
 
 import httpx
 
+from kapso_contacts.contract import default_contract
+from kapso_fake.testing import serve_process
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -24,7 +30,9 @@ API_KEY = "bench-key"
 #: A second key, for readiness probes: rate limits are per key, so probes
 #: spend nothing of what a measured client may send.
 PROBE_KEY = "bench-probe"
-CONTACTS_PATH = "/platform/v1/whatsapp/contacts"
+#: Where the API lives, from the spec: the base path and the contacts endpoint.
+API_PATH = default_contract().base_path
+CONTACTS_PATH = default_contract().path
 
 #: Servers run on core 0 and load generators on core 1, so neither steals the
 #: other's core on a 2-core machine (when taskset exists and there are 2+ cores).
@@ -39,11 +47,13 @@ def pinned(cpu: str, argv: Sequence[str]) -> list[str]:
     return list(argv)
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+def pin(pid: int, cpu: str) -> None:
+    """Move every thread of a running process to ``cpu`` (where there are 2+ cores)."""
+    if (os.cpu_count() or 1) < 2:
+        return
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(task.name), {int(cpu)})
 
 
 @dataclass
@@ -58,14 +68,9 @@ class Server:
     log: Path
 
 
-def fake_argv(port: int, contacts: int, *extra: str, seed: int = 1) -> list[str]:
-    """Return the ``kapso-fake`` command line for a bench server."""
+def fake_args(contacts: int, *extra: str, seed: int = 1) -> list[str]:
+    """The ``kapso-fake`` options of a bench server (its keys, data size and seed)."""
     return [
-        str(BIN / "kapso-fake"),
-        "--host",
-        HOST,
-        "--port",
-        str(port),
         "--contacts",
         str(contacts),
         "--seed",
@@ -76,6 +81,26 @@ def fake_argv(port: int, contacts: int, *extra: str, seed: int = 1) -> list[str]
         PROBE_KEY,
         *extra,
     ]
+
+
+@contextlib.contextmanager
+def serve_fake(
+    name: str,
+    contacts: int,
+    *extra: str,
+    log_dir: Path,
+    timeout: float = 300.0,
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Run a ``kapso-fake`` pinned to the server core (access log on unless ``extra`` says)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"{name}.log"
+    log.write_bytes(b"")
+    args = fake_args(contacts, "--log-level", "info", *extra)
+    with serve_process(*args, log=log, ready_timeout=timeout, env=env) as fake:
+        assert fake.process is not None
+        pin(fake.process.pid, SERVER_CPU)
+        yield Server(name, fake.process, f"http://{HOST}:{fake.port}", fake.ready_seconds, log)
 
 
 @contextlib.contextmanager

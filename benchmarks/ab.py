@@ -17,7 +17,9 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from ._proc import CONTACTS_PATH, HOST, ROOT, fake_argv, free_port, serve
+from kapso_fake.testing import free_port
+
+from ._proc import CONTACTS_PATH, HOST, ROOT, serve, serve_fake
 from ._rounds import interleaved
 from .bench_mock import PRISM, PRISM_PATH, REQUESTS, SPEC
 
@@ -35,11 +37,10 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         for variant in args.variants:
             name, _, path = variant.partition("=")
-            port = free_port()
-            argv = [*fake_argv(port, args.contacts), "--log-level", "warning"]
             env = {"PYTHONPATH": path} if path else {}
+            quiet = ("--log-level", "warning")
             server = stack.enter_context(
-                serve(f"ab-{name}", argv, port, CONTACTS_PATH + "?limit=1", args.logs, env=env)
+                serve_fake(f"ab-{name}", args.contacts, *quiet, log_dir=args.logs, env=env)
             )
             for label, query in REQUESTS.items():
                 urls[f"{name} {label}"] = server.base_url + CONTACTS_PATH + query

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from kapso_contacts_api.models import ContactList
 
-from ._proc import API_KEY, BIN, CONTACTS_PATH, ROOT, fake_argv, free_port, serve
+from ._proc import API_KEY, API_PATH, BIN, CONTACTS_PATH, ROOT, serve_fake
 
 _MARKER = "BENCH-JSON "
 
@@ -118,9 +118,8 @@ def run(
     with contextlib.ExitStack() as stack:
         servers = {}
         for size in (small, large):
-            port = free_port()
             servers[size] = stack.enter_context(
-                serve(f"fake-walk-{size}", fake_argv(port, size), port, CONTACTS_PATH, log_dir)
+                serve_fake(f"fake-walk-{size}", size, log_dir=log_dir)
             )
         body = httpx.get(
             servers[large].base_url + CONTACTS_PATH,
@@ -131,9 +130,9 @@ def run(
         log(f"  parse: {results['parse']}")
         walks: dict[str, object] = {}
         for size in (small, large):
-            walks[str(size)] = walk(servers[size].base_url + "/platform/v1")
+            walks[str(size)] = walk(servers[size].base_url + API_PATH)
             log(f"  walk {size:,}: {walks[str(size)]}")
-        cli = walk_cli(servers[large].base_url + "/platform/v1")
+        cli = walk_cli(servers[large].base_url + API_PATH)
         if cli is not None:
             walks[f"{large} cli"] = cli
             log(f"  CLI walk {large:,}: {cli}")

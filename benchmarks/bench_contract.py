@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ._proc import API_KEY, BIN, CONTACTS_PATH, ROOT, fake_argv, free_port, serve
+from ._proc import API_KEY, API_PATH, BIN, ROOT, serve_fake
 
 _SUMMARY = re.compile(r"\b[0-9]+ (passed|failed|errors?|skipped)\b.* in [0-9.]+s")
 _REQUESTS = re.compile(r"requests:\s+([0-9]+) sent")
@@ -29,13 +29,10 @@ def run(
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAPSO_")}
     results["in-process"] = _pytest(env, timeout, log_dir / "contract-in-process.log")
     log(f"  in-process: {results['in-process']}")
-    port = free_port()
-    with serve(
-        "fake-contract", fake_argv(port, contacts), port, CONTACTS_PATH + "?limit=1", log_dir
-    ) as server:
+    with serve_fake("fake-contract", contacts, log_dir=log_dir) as server:
         loop_env = {
             **env,
-            "KAPSO_BASE_URL": server.base_url + "/platform/v1",
+            "KAPSO_BASE_URL": server.base_url + API_PATH,
             "KAPSO_API_KEY": API_KEY,
         }
         results["loopback"] = _pytest(loop_env, timeout, log_dir / "contract-loopback.log")

@@ -6,7 +6,9 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ._proc import CONTACTS_PATH, HOST, ROOT, fake_argv, free_port, serve
+from kapso_fake.testing import free_port
+
+from ._proc import CONTACTS_PATH, HOST, ROOT, serve, serve_fake
 from ._rounds import interleaved
 
 PRISM = ROOT / ".tools" / "prism" / "node_modules" / ".bin" / "prism"
@@ -40,9 +42,9 @@ def run(
     ready: dict[str, float] = {}
     with contextlib.ExitStack() as stack:
         for name, level in (("fake", "info"), ("fake-quiet", "warning")):
-            port = free_port()
-            argv = [*fake_argv(port, contacts), "--log-level", level]
-            fake = stack.enter_context(serve(name, argv, port, CONTACTS_PATH + "?limit=1", log_dir))
+            fake = stack.enter_context(
+                serve_fake(name, contacts, "--log-level", level, log_dir=log_dir)
+            )
             servers[name] = fake.base_url + CONTACTS_PATH
             ready[name] = fake.ready_seconds
         for name, verbosity in (("prism", "info"), ("prism-silent", "silent")):

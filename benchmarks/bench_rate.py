@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ._proc import BIN, CONTACTS_PATH, fake_argv, free_port, serve
+from ._proc import API_PATH, BIN, serve_fake
 from .bench_client import walk
 
 
@@ -52,11 +52,10 @@ def run(
         log(f"  kapso-fake has no --rate-window: using {window:g} s windows")
     requests = math.ceil(contacts / 100)
     ideal = requests / limit * window
-    port = free_port()
-    argv = [*fake_argv(port, contacts), *extra, "--log-level", "warning"]
-    # The readiness probe uses its own key, so it spends nothing of the walk's budget.
-    with serve("fake-rate", argv, port, CONTACTS_PATH + "?limit=1", log_dir) as server:
-        result = walk(server.base_url + "/platform/v1", window=window, timeout=ideal * 3 + 60)
+    # The readiness probe sends no key, so it spends nothing of the walk's budget.
+    quiet = (*extra, "--log-level", "warning")
+    with serve_fake("fake-rate", contacts, *quiet, log_dir=log_dir) as server:
+        result = walk(server.base_url + API_PATH, window=window, timeout=ideal * 3 + 60)
     seconds = float(result["seconds"])
     statuses = result.get("wire_statuses", {})
     assert isinstance(statuses, dict)

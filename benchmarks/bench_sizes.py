@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from ._load import LoadResult
-from ._proc import API_KEY, CONTACTS_PATH, Server, fake_argv, free_port, serve
+from ._proc import API_KEY, CONTACTS_PATH, Server, serve_fake
 from ._rounds import interleaved
 
 LIMIT = 20
@@ -73,11 +73,7 @@ def run(
     urls: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         for size in sizes:
-            port = free_port()
-            argv = fake_argv(port, size)
-            server = stack.enter_context(
-                serve(f"fake-{size}", argv, port, CONTACTS_PATH + "?limit=1", log_dir)
-            )
+            server = stack.enter_context(serve_fake(f"fake-{size}", size, log_dir=log_dir))
             load[str(size)] = {
                 "ready_seconds": round(server.ready_seconds, 2),
                 "peak_rss_mib": peak_rss_mib(server),

@@ -2,12 +2,12 @@
 
 Layers (one ``?limit=20`` page, times in microseconds):
 
-- query parsing (``parse_query``),
-- SQLite and rows (``ContactStore.cursor_page``: the query, rows to dicts,
-  metadata JSON decoded),
-- JSON and cursors (``cursor_response``: encode the body, two cursors),
-- the framework (the whole ASGI app called in-process, less the three above:
-  Starlette routing, ``Request``, query params, middleware),
+- query parsing (``read_request``: the contract's ``assess`` and the filters),
+- SQLite and rows (``ContactStore.cursor_page``: the query; each row is its
+  contact's JSON, written at load),
+- JSON and cursors (``Envelopes.cursor``: splice the rows, two cursors),
+- the rest of the app (the whole ASGI app called in-process, less the three
+  above: routing, the API key, the two ASGI messages),
 - the HTTP server and loopback (p50 over HTTP with one connection, less the
   ASGI call: uvicorn, h11, asyncio, sockets, and the load generator's side).
 
@@ -26,16 +26,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kapso_fake.testing import free_port
+
 from ._load import run_load
-from ._proc import API_KEY, CONTACTS_PATH, fake_argv, free_port, serve
+from ._proc import API_KEY, CONTACTS_PATH, HOST, fake_args, serve, serve_fake
 
 #: Buckets for self time, matched in order against "file:function".
 _BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("SQLite (execute, fetch)", ("sqlite3",)),
     ("JSON encode", ("json/encoder", "_json.", "encode_basestring", "c_make_encoder")),
     ("JSON decode (metadata, cursors)", ("json/decoder", "json/__init__", "scanstring")),
-    ("kapso_fake (params, rows, cursors, envelopes)", ("kapso_fake/",)),
-    ("Starlette (routing, Request, Response)", ("starlette/",)),
+    ("kapso_fake (query, rows, cursors, envelopes)", ("kapso_fake/",)),
+    ("the contract's query reader (assess)", ("kapso_contacts/contract",)),
     ("access log (logging)", ("logging/", "uvicorn/logging")),
     ("uvicorn + h11 (HTTP parsing, ASGI glue)", ("uvicorn/", "h11/", "httptools")),
     ("asyncio + sockets (event loop, I/O)", ("asyncio/", "selectors", "socket", "select.")),
@@ -45,22 +47,22 @@ _BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def layers(contacts: int, http_p50_ms: float | None) -> dict[str, Any]:
     """Time each layer of one ``?limit=20`` page in-process (fastest of several loops)."""
     from kapso_fake import ContactStore, create_app, generate_dataset
-    from kapso_fake._filters import Filters
-    from kapso_fake._params import parse_query
-    from kapso_fake._responses import cursor_response
+    from kapso_fake._request import read_request
 
     store = ContactStore.from_dataset(generate_dataset(contacts, 1))
     app = create_app(api_keys=[API_KEY], store=store)
-    filters = Filters()
+    endpoint = app.endpoint
+    filters = store.filters()
     page = store.cursor_page(filters, 20)
+    query = [("limit", "20")]
     timings = {
-        "query parsing": _per_call(lambda: parse_query({"limit": ["20"]})),
+        "query parsing": _per_call(lambda: read_request(app.contract, endpoint.codec, query)),
         "SQLite and rows (store.cursor_page)": _per_call(lambda: store.cursor_page(filters, 20)),
-        "JSON and cursors (cursor_response)": _per_call(lambda: cursor_response(page)),
+        "JSON and cursors (Envelopes.cursor)": _per_call(lambda: endpoint.envelopes.cursor(page)),
     }
     asgi_us = _asgi_per_call(app, CONTACTS_PATH, "limit=20")
     own = sum(timings.values())
-    timings["framework (Starlette: ASGI call less the above)"] = max(asgi_us - own, 0.0)
+    timings["rest of the app (ASGI call less the above)"] = max(asgi_us - own, 0.0)
     result: dict[str, Any] = {
         "contacts": contacts,
         "asgi_call_us": round(asgi_us, 1),
@@ -133,7 +135,7 @@ def serving_profile(
     stats_path = log_dir / f"fake-serving-{contacts}.prof"
     stats_path.unlink(missing_ok=True)
     port = free_port()
-    args = fake_argv(port, contacts, *(extra or []))[1:]
+    args = ["--host", HOST, "--port", str(port), *fake_args(contacts, *(extra or []))]
     argv = [sys.executable, "-m", "benchmarks._serve_profiled", str(stats_path), "--", *args]
     with serve("fake-profiled", argv, port, CONTACTS_PATH + "?limit=1", log_dir) as server:
         load = run_load(server.base_url + CONTACTS_PATH + "?" + query, seconds=seconds)
@@ -248,8 +250,8 @@ def load_profile(contacts: int) -> dict[str, Any]:
 
     dataset = generate_dataset(contacts, 1)
     started = time.perf_counter()
-    for row in dataset.contacts():
-        row.profile_name.casefold()
+    for _ in dataset.contacts():
+        pass
     generating = time.perf_counter() - started
     started = time.perf_counter()
     ContactStore.from_dataset(dataset).close()
@@ -268,7 +270,7 @@ def load_profile(contacts: int) -> dict[str, Any]:
     insert_share = inserts / (inserts + indexes) if inserts + indexes else 0.0
     phases = {
         "generating contacts (data.py)": generating,
-        "SQLite inserts (executemany)": sqlite_part * insert_share,
+        "each contact's JSON + SQLite inserts (executemany)": sqlite_part * insert_share,
         "SQLite indexes + ANALYZE": sqlite_part * (1 - insert_share),
     }
     return {
@@ -286,9 +288,8 @@ def run(
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Profile the fake: layer timings, then cProfile of the live server (quiet log)."""
-    port = free_port()
-    argv = fake_argv(port, contacts, "--log-level", "warning")
-    with serve("fake-profile-http", argv, port, CONTACTS_PATH + "?limit=1", log_dir) as server:
+    quiet = ("--log-level", "warning")
+    with serve_fake("fake-profile-http", contacts, *quiet, log_dir=log_dir) as server:
         http = run_load(
             server.base_url + CONTACTS_PATH + "?limit=20", connections=1, seconds=seconds
         )

@@ -8,11 +8,14 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
-from _loopback import ROOT, Server
 
+from kapso_fake.testing import LoopbackServer as Server
+
+ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "contacts.yaml"
 REQUEST_TIMEOUT = 10.0
 FUZZ_TIME_LIMIT = 900.0

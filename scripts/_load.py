@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import httpx
-from _loopback import Server
+
+from kapso_fake.testing import LoopbackServer as Server
 
 REQUEST_TIMEOUT = 10.0
 MEMORY_GROWTH_LIMIT_MIB = 64.0

@@ -35,9 +35,11 @@ from _gauge_output import (
     with_check_name,
 )
 from _gauge_table import CLEAN, TIGHT_BUDGET, Outcome, kill_rate, markdown
-from _loopback import ROOT, ServerSpec, serve
 
 from kapso_fake.mutants import MUTANTS
+from kapso_fake.testing import serve_process
+
+ROOT = Path(__file__).resolve().parent.parent
 
 RUN_TIMEOUT = 240.0
 
@@ -64,9 +66,10 @@ def run_one(name: str, budget: int | None, options: Options) -> Outcome:
         tag = f"{name if mutant else 'clean'}-{budget or 'full'}"
         log = options.logs / f"{tag}.log"
         log.write_bytes(b"")
-        spec = ServerSpec(key, options.contacts, options.seed, mutant)
+        fake = ["--contacts", str(options.contacts), "--seed", str(options.seed), "--api-key", key]
+        fake += ["--mutant", mutant] if mutant else []
         try:
-            with serve(spec, log) as server:
+            with serve_process(*fake, log=log) as server:
                 code, output = _suite(server.base_url, key, budget, junit, options)
         except RuntimeError as exc:
             return Outcome(name, category, budget, "error", "", str(exc), None, _since(started))

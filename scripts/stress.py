@@ -21,9 +21,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from _fuzz import fuzz
+from _fuzz import ROOT, fuzz
 from _load import MEMORY_GROWTH_LIMIT_MIB, load
-from _loopback import ROOT, ServerSpec, serve
+
+from kapso_fake.testing import serve_process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     key = "stress_" + secrets.token_hex(12)
     report: dict[str, Any] = {}
     ok = True
-    spec = ServerSpec(key, contacts=args.contacts)
+    fake = ("--contacts", str(args.contacts), "--api-key", key)
     if args.drill in ("fuzz", "all"):
-        with serve(spec) as server:
+        with serve_process(*fake) as server:
             fuzzed = fuzz(server, key, args.cases)
         report["fuzz"] = asdict(fuzzed)
         ok &= fuzzed.ok
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}")
         ok &= fuzzed.cases >= args.cases
     if args.drill in ("load", "all"):
-        with serve(spec) as server:
+        with serve_process(*fake) as server:
             loaded = asyncio.run(load(server, key, args.connections, args.seconds))
         report["load"] = {**asdict(loaded), "memory_growth_mib": loaded.memory_growth_mib}
         ok &= loaded.ok

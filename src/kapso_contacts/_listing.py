@@ -33,7 +33,7 @@ class Listing:
 
     Attributes:
         body: The whole body, parsed.
-        items: The contacts, as parsed JSON objects (``body[items_field]``).
+        items: The contacts, as parsed JSON objects (``pagination.items`` of the body).
         next_cursor: The cursor of the next page (``paging.next``), or ``None``.
         previous_cursor: The cursor of the previous page (``paging.previous``), or ``None``.
     """
@@ -78,7 +78,7 @@ def parse_listing(response: httpx.Response, contract: Contract, *, keep_texts: b
         APIResponseValidationError: If the body is not JSON, not an object, has
             no array of contact objects, or is not a cursor page.
     """
-    field = contract.items_field
+    field = contract.pagination.items.path
     texts: list[str] | None = None
     try:
         if keep_texts:

@@ -6,17 +6,14 @@ import asyncio
 import random
 from dataclasses import dataclass
 
-from starlette.responses import HTMLResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from ._responses import json_response
+from ._http import HTML, ASGIApp, Receive, Scope, Send, error_body, respond
 
 FAULT_KINDS = ("500", "502", "503", "429", "delay")
 
 _BAD_GATEWAY = (
-    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    "</body>\r\n</html>\r\n"
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
 )
 
 
@@ -47,6 +44,7 @@ class FaultMiddleware:
     """
 
     def __init__(self, app: ASGIApp, *, config: FaultConfig) -> None:
+        """Wrap ``app``; the draws start from ``config.seed``."""
         self.app = app
         self.config = config
         self._rng = random.Random(config.seed)  # noqa: S311 (reproducible, not secret)
@@ -58,24 +56,21 @@ class FaultMiddleware:
         return self.config.kinds[int(self._rng.random() * len(self.config.kinds))]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        fault = self.draw() if scope["type"] == "http" else None
+        """Serve one request: through to the app, late, or with a fault."""
+        fault = self.draw()
         if fault == "delay":
             await asyncio.sleep(self.config.delay)
         if fault is None or fault == "delay":
             await self.app(scope, receive, send)
             return
-        await self._response(fault)(scope, receive, send)
-
-    def _response(self, fault: str) -> Response:
+        head = scope.get("method") == "HEAD"
         if fault == "502":
-            return HTMLResponse(_BAD_GATEWAY, 502)
-        if fault == "503":
-            return json_response({"error": "Service unavailable"}, 503)
-        if fault == "429":
+            await respond(send, 502, _BAD_GATEWAY, content_type=HTML, head=head)
+        elif fault == "503":
+            await respond(send, 503, error_body("Service unavailable"), head=head)
+        elif fault == "429":
             retry = str(self.config.retry_after)
-            return json_response(
-                {"error": "Rate limit exceeded", "message": f"Retry after {retry} seconds."},
-                429,
-                {"Retry-After": retry},
-            )
-        return json_response({"error": "Internal server error"}, 500)
+            body = error_body("Rate limit exceeded", message=f"Retry after {retry} seconds.")
+            await respond(send, 429, body, [(b"retry-after", retry.encode())], head=head)
+        else:
+            await respond(send, 500, error_body("Internal server error"), head=head)

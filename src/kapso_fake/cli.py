@@ -11,10 +11,14 @@ from typing import TypeVar
 
 import uvicorn
 
-from ._constants import CONTACTS_PATH
 from ._faults import FAULT_KINDS, FaultConfig
+from ._jsonl import read_jsonl
 from .app import create_app
 from .mutants import MUTANTS, apply_mutant, describe_mutants
+from .store import ContactStore
+
+#: uvicorn's levels, quietest first; below ``info`` the access log is off (and costs nothing).
+_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -36,6 +40,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         delay=args.fault_delay,
     )
     started = time.perf_counter()
+    store = None
+    if args.data is not None:
+        store = ContactStore(path=args.db, seed=args.seed)
+        try:
+            store.replace(read_jsonl(args.data, store.contract))
+        except ValueError as exc:  # DataError (a bad line), or two contacts at one place
+            print(f"kapso-fake: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
     app = create_app(
         api_keys=keys,
         contacts=args.contacts,
@@ -43,19 +55,29 @@ def main(argv: Sequence[str] | None = None) -> None:
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         db_path=args.db,
+        store=store,
         faults=faults,
     )
+    source = args.data or f"seed {args.seed}"
     print(
-        f"kapso-fake: {args.contacts} contacts (seed {args.seed}) loaded in "
+        f"kapso-fake: {app.store.count()} contacts ({source}) loaded in "
         f"{time.perf_counter() - started:.1f} s; serving "
-        f"http://{args.host}:{args.port}{CONTACTS_PATH}",
+        f"http://{args.host}:{args.port}{app.contract.path}",
         file=sys.stderr,
         flush=True,
     )
     # A mutant (a deliberate contract violation, for the mutation gauge) wraps the
     # app from outside; the fake itself never knows.
     served = app if args.mutant is None else apply_mutant(app, args.mutant, api_keys=keys)
-    uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level)
+    access_log = _LEVELS.index(args.log_level) >= _LEVELS.index("info")
+    uvicorn.run(
+        served,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=access_log,
+        server_header=False,  # Kapso's answers do not name uvicorn
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,12 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     add("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     add("--port", type=_bounded(int, 0, 65535), default=8080, help="port (default 8080)")
     add("--contacts", type=_bounded(int, 0, None), default=1000, help="contacts to generate")
+    add("--data", metavar="FILE.jsonl",
+        help="serve the contacts of `kapso-contacts list --all --format jsonl`")  # fmt: skip
     add("--seed", type=int, default=1, help="seed of the data and of the faults (default 1)")
     add("--api-key", action="append", metavar="KEY", help="accepted key (repeatable)")
     add("--db", metavar="PATH", help="SQLite file to rebuild and serve (default: in memory)")
-    add("--rate-limit", type=_bounded(int, 1, None), metavar="N", help="requests/min per key")
-    add("--rate-window", type=_bounded(float, 0.1, None), default=60.0, metavar="SECONDS",
-        help="length of a rate-limit window (default 60: Kapso's minute)")  # fmt: skip
+    add("--rate-limit", type=_bounded(int, 1, None), metavar="N",
+        help="requests per window per key")  # fmt: skip
+    add("--rate-window", type=_bounded(float, 0.1, None), metavar="SECONDS",
+        help="length of a rate-limit window (default: the spec's, Kapso's minute)")  # fmt: skip
     add("--fault-rate", type=_bounded(float, 0, 1), default=0.0, metavar="F",
         help="share of requests (0..1) answered with an injected fault (default 0)")  # fmt: skip
     add("--fault-kinds", default=",".join(FAULT_KINDS), metavar="K,K",
@@ -83,8 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--mutant", choices=sorted(MUTANTS), metavar="NAME",
         help="serve with one contract violation (mutation gauge; see --list-mutants)")  # fmt: skip
     add("--list-mutants", action="store_true", help="list the mutants and exit")
-    add("--log-level", default="info",
-        choices=["critical", "error", "warning", "info", "debug", "trace"])  # fmt: skip
+    add("--log-level", default="info", choices=_LEVELS,
+        help="uvicorn's; below info the access log is off (default info)")  # fmt: skip
     return parser
 
 

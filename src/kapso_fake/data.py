@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -79,34 +78,18 @@ _METADATA: tuple[dict[str, Any], ...] = (
     {"nested": {"deeper": {"deepest": [1, [2, [3]]]}}},
     {"count": 0, "ratio": -1.5e-3, "big": 9007199254740993},
 )
-_METADATA_JSON = (
-    None,
-    *(json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in _METADATA),
-)
+_METADATA_CHOICES: tuple[dict[str, Any] | None, ...] = (None, *_METADATA)
+
+Contact = dict[str, Any]
+"""A contact as the API serializes it (JSON types)."""
 
 
 class CustomerRow(NamedTuple):
-    """A customer as stored."""
+    """A customer as stored (``external_id`` is empty for customers known only by id)."""
 
     id: str
     external_id: str
     name: str
-
-
-class ContactRow(NamedTuple):
-    """A contact as stored (``metadata`` as JSON text or None)."""
-
-    id: str
-    wa_id: str | None
-    business_scoped_user_id: str | None
-    parent_business_scoped_user_id: str | None
-    username: str | None
-    profile_name: str
-    display_name: str | None
-    customer_id: str | None
-    metadata: str | None
-    created_at: str
-    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -117,14 +100,10 @@ class Dataset:
     size: int
     customers: list[CustomerRow]
 
-    def contacts(self) -> Iterator[ContactRow]:
+    def contacts(self) -> Iterator[Contact]:
         """Yield the ``size`` contacts, the same ones on every call."""
-        return (ContactRow._make(row[:-1]) for row in self.stored_rows())
-
-    def stored_rows(self) -> Iterator[tuple[str | None, ...]]:
-        """Yield the contacts as the store keeps them (plain tuples, casefolded name last)."""
         rng = random.Random(f"kapso-fake:contacts:{self.seed}")  # noqa: S311 (reproducible)
-        return stored_rows(rng, self.size, [c.id for c in self.customers])
+        return generate_contacts(rng, self.size, [c.id for c in self.customers])
 
 
 def generate_dataset(contacts: int, seed: int) -> Dataset:
@@ -136,6 +115,9 @@ def generate_dataset(contacts: int, seed: int) -> Dataset:
 
     Returns:
         The dataset (customers built, contacts generated on demand).
+
+    Raises:
+        ValueError: ``contacts`` is negative.
     """
     if contacts < 0:
         raise ValueError("contacts must be >= 0")
@@ -158,30 +140,17 @@ def new_uuid(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def generate_contacts(
-    rng: random.Random, n: int, customer_ids: Sequence[str]
-) -> Iterator[ContactRow]:
-    """Yield ``n`` contacts drawn from ``rng``, belonging to ``customer_ids`` or to none.
+def generate_contacts(rng: random.Random, n: int, customer_ids: Sequence[str]) -> Iterator[Contact]:
+    """Yield ``n`` contacts drawn from ``rng``, of ``customer_ids`` or none.
 
     The first contacts always include the awkward cases (null ``wa_id``, no
     customer, null display name, names with ``%``/``_``, shared ``created_at``),
-    so even a tiny dataset has them.
-    """
-    return (ContactRow._make(row[:-1]) for row in stored_rows(rng, n, customer_ids))
-
-
-def stored_rows(
-    rng: random.Random, n: int, customer_ids: Sequence[str]
-) -> Iterator[tuple[str | None, ...]]:
-    """Yield what ``generate_contacts`` yields as plain tuples, plus the casefolded name.
-
-    Written for speed: a million rows take seconds.
+    so even a tiny dataset has them. Written for speed: a million take seconds.
     """
     start = int(SPAN_START.timestamp()) * _MICRO
     span = int((SPAN_END - SPAN_START).total_seconds()) * _MICRO
     r, bits = rng.random, rng.getrandbits
     n_customers = len(customer_ids)
-    folded: dict[str, str] = {}
     previous = 0
     for i in range(n):
         micros = start + int(r() * span)
@@ -207,12 +176,13 @@ def stored_rows(
         display = None if r() < 0.45 or i == 1 else f"{first} ({_pick(r, _NICK)})"
         with_customer = n_customers and i > 1 and r() < 0.6
         customer = customer_ids[int(r() * n_customers)] if with_customer else None
-        metadata = None if i == 5 else _METADATA_JSON[int(r() * len(_METADATA_JSON))]
-        fold = folded.get(name) or folded.setdefault(name, name.casefold())
-        yield (
-            new_uuid(rng), wa_id, bsuid, parent, username, name, display, customer, metadata,
-            created, updated, fold,
-        )  # fmt: skip
+        metadata = None if i == 5 else _METADATA_CHOICES[int(r() * len(_METADATA_CHOICES))]
+        yield {
+            "id": new_uuid(rng), "wa_id": wa_id, "business_scoped_user_id": bsuid,
+            "parent_business_scoped_user_id": parent, "username": username,
+            "profile_name": name, "display_name": display, "customer_id": customer,
+            "metadata": metadata, "created_at": created, "updated_at": updated,
+        }  # fmt: skip
 
 
 _MICRO = 1_000_000

@@ -1,17 +1,43 @@
-"""Helpers for tests against the fake: in-process (sync ASGI transport) or on a loopback port."""
+"""The fake in tests: in-process (a sync ASGI transport) or on a loopback port.
+
+Every test, script and benchmark that needs a server on 127.0.0.1 starts it
+here: ``serve_app`` (any ASGI app, uvicorn in a thread) or ``serve_process``
+(a ``python -m kapso_fake`` process). Both pick a free port, retry when
+another process takes it first, wait (bounded) until the server answers, and
+always stop it. An ``--api-key`` value never appears in what they print or raise.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import httpx
-from starlette.types import ASGIApp
+
+from kapso_contacts.contract import Contract, default_contract
+
+from ._loopback import (
+    HOST,
+    LoopbackServer,
+    ProcessServer,
+    ThreadServer,
+    describe_command,
+    free_port,
+    serving,
+)
+
+__all__ = [
+    "LoopbackServer",
+    "SyncASGITransport",
+    "describe_command",
+    "free_port",
+    "serve_app",
+    "serve_process",
+]
 
 
 class SyncASGITransport(httpx.BaseTransport):
@@ -22,11 +48,14 @@ class SyncASGITransport(httpx.BaseTransport):
     slower, which matters for property tests that walk thousands of pages.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: Callable[..., Any]) -> None:
+        """Serve requests from ``app``."""
         self._loop = asyncio.new_event_loop()
         self._inner = httpx.ASGITransport(app=app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send one request through the app and return the whole answer."""
+
         async def call() -> httpx.Response:
             response = await self._inner.handle_async_request(request)
             content = await response.aread()
@@ -35,61 +64,53 @@ class SyncASGITransport(httpx.BaseTransport):
         return self._loop.run_until_complete(call())
 
     def close(self) -> None:
+        """Close the event loop."""
         self._loop.close()
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@contextmanager
+def serve_app(app: Callable[..., Any], *, ready_timeout: float = 30.0) -> Iterator[LoopbackServer]:
+    """Serve an ASGI app with uvicorn in a thread of this process.
+
+    The app's contract (``app.contract``, else the shipped spec's) gives the
+    URLs. Uvicorn's own logging setup is skipped, and there is no access log.
+
+    Raises:
+        RuntimeError: the server did not answer within ``ready_timeout`` seconds.
+    """
+    contract: Contract = getattr(app, "contract", None) or default_contract()
+    with serving(lambda port: ThreadServer(app, port), contract, ready_timeout) as server:
+        yield server
 
 
 @contextmanager
-def serve_fake(*args: str, timeout: float = 20.0) -> Iterator[str]:
-    """Run a ``kapso-fake`` process on a free loopback port and yield its base URL.
+def serve_process(
+    *cli_args: str,
+    log: Path | None = None,
+    ready_timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[LoopbackServer]:
+    """Run ``python -m kapso_fake`` on a free loopback port for the length of the block.
 
     Args:
-        *args: more ``kapso-fake`` options (``--contacts``, ``--api-key``, ...).
-        timeout: seconds to wait for the server to listen.
+        *cli_args: ``kapso-fake`` options (``--contacts``, ``--api-key``, ...);
+            ``--log-level warning`` unless they say otherwise.
+        log: a file the server's output is appended to (else it is kept only
+            to explain a failed start).
+        ready_timeout: seconds to wait for the first answer.
+        env: variables added to this process's environment for the server.
 
     Yields:
-        The base URL, ``http://127.0.0.1:PORT/platform/v1``.
+        The server; stopped by SIGTERM (SIGKILL after ``STOP_TIMEOUT``) on the way out.
 
     Raises:
-        RuntimeError: if the process exits or does not listen in time.
+        RuntimeError: the process exited or did not answer in time; the
+            message (``--api-key`` values masked) has the end of its output.
     """
-    port = free_port()
-    command = [sys.executable, "-m", "kapso_fake", "--host", "127.0.0.1", "--port", str(port)]
-    # The command is this interpreter and our own module; only options vary.
-    process = subprocess.Popen(  # noqa: S603
-        [*command, "--log-level", "warning", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait_until_listening(port, process, timeout)
-        yield f"http://127.0.0.1:{port}/platform/v1"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
 
+    def start(port: int) -> ProcessServer:
+        argv = [sys.executable, "-m", "kapso_fake", "--host", HOST, "--port", str(port)]
+        return ProcessServer([*argv, "--log-level", "warning", *cli_args], log, env)
 
-def _wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"kapso-fake exited with {process.returncode}: {stderr}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"kapso-fake did not listen on port {port} within {timeout} s")
+    with serving(start, default_contract(), ready_timeout) as server:
+        yield server

@@ -16,11 +16,10 @@ import anyio
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from starlette.applications import Starlette
 
 from kapso_contacts import AsyncKapsoContacts, KapsoContacts
 from kapso_contacts.cli import CliOverrides, cli
-from kapso_fake import FaultConfig, create_app
+from kapso_fake import FakeApp, FaultConfig, create_app
 from kapso_fake.testing import SyncASGITransport
 
 from .conftest import BASE_URL, KEY, FakeTime
@@ -47,12 +46,12 @@ class CountingTransport(httpx.BaseTransport):
 
 
 @pytest.fixture(scope="module")
-def app() -> Starlette:
+def app() -> FakeApp:
     """12,000 contacts, no faults, no limit: shared read-only by the tests that only read."""
     return create_app(api_keys=[KEY], contacts=CONTACTS, seed=SEED)
 
 
-def _truth(app: Starlette, **filters: Any) -> list[dict[str, Any]]:
+def _truth(app: FakeApp, **filters: Any) -> list[dict[str, Any]]:
     contacts: list[dict[str, Any]] = app.state.store.matching(**filters)
     return contacts
 
@@ -77,7 +76,7 @@ def _assert_exactly_the_fakes_list(result: Result, truth: list[dict[str, Any]]) 
 
 
 def test_cli_lists_all_12000_contacts_past_the_legacy_window(
-    app: Starlette, fake_time: FakeTime
+    app: FakeApp, fake_time: FakeTime
 ) -> None:
     counting = CountingTransport(SyncASGITransport(app))
     result = _cli(["list", "--all", "--format", "jsonl"], counting, fake_time)
@@ -88,7 +87,7 @@ def test_cli_lists_all_12000_contacts_past_the_legacy_window(
 
 
 def test_cli_with_filters_lists_exactly_the_matching_contacts(
-    app: Starlette, fake_time: FakeTime
+    app: FakeApp, fake_time: FakeTime
 ) -> None:
     args = ["list", "--all", "--has-customer", "false", "--created-after", "2025-03-01T00:00:00Z"]
     result = _cli([*args, "--format", "jsonl"], SyncASGITransport(app), fake_time)
@@ -138,7 +137,7 @@ def test_cli_under_faults_and_a_rate_limit_together(fake_time: FakeTime) -> None
     assert counting.statuses[200] == 120
 
 
-def _sync_ids(app: Starlette, fake_time: FakeTime) -> list[str]:
+def _sync_ids(app: FakeApp, fake_time: FakeTime) -> list[str]:
     with KapsoContacts(
         api_key=KEY,
         base_url=BASE_URL,
@@ -148,7 +147,7 @@ def _sync_ids(app: Starlette, fake_time: FakeTime) -> list[str]:
         return [str(c.id) for c in kapso.iter_contacts()]
 
 
-async def _async_ids(app: Starlette, fake_time: FakeTime) -> list[str]:
+async def _async_ids(app: FakeApp, fake_time: FakeTime) -> list[str]:
     async with AsyncKapsoContacts(
         api_key=KEY,
         base_url=BASE_URL,
@@ -159,7 +158,7 @@ async def _async_ids(app: Starlette, fake_time: FakeTime) -> list[str]:
 
 
 def test_the_async_iterator_yields_the_same_sequence_as_the_sync_one(
-    app: Starlette, fake_time: FakeTime
+    app: FakeApp, fake_time: FakeTime
 ) -> None:
     sync_ids = _sync_ids(app, fake_time)
     async_ids = anyio.run(_async_ids, app, fake_time)

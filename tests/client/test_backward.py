@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from kapso_contacts import (
     AsyncContactPage,
@@ -16,7 +15,7 @@ from kapso_contacts import (
     KapsoError,
     PaginationLoopError,
 )
-from kapso_fake import create_app
+from kapso_fake import FakeApp, create_app
 from kapso_fake.testing import SyncASGITransport
 
 from .conftest import BASE_URL, KEY, Stub, async_kapso_on, contact, invoke_cli, kapso_on
@@ -25,12 +24,12 @@ TOTAL = 10
 
 
 @pytest.fixture(scope="module")
-def app() -> Starlette:
+def app() -> FakeApp:
     return create_app(api_keys=[KEY], contacts=TOTAL, seed=5)
 
 
 @pytest.fixture(scope="module")
-def truth(app: Starlette) -> list[str]:
+def truth(app: FakeApp) -> list[str]:
     """Every contact's id, newest first, as the fake stores them."""
     return [c["id"] for c in app.state.store.matching()]
 
@@ -39,9 +38,7 @@ def _ids(page: ContactPage | AsyncContactPage) -> list[str]:
     return [str(c.id) for c in page.data]
 
 
-def test_the_previous_page_of_the_second_page_is_the_first(
-    app: Starlette, truth: list[str]
-) -> None:
+def test_the_previous_page_of_the_second_page_is_the_first(app: FakeApp, truth: list[str]) -> None:
     with kapso_on(app) as kapso:
         first = kapso.list_contacts(limit=3)
         assert not first.has_previous_page()
@@ -54,7 +51,7 @@ def test_the_previous_page_of_the_second_page_is_the_first(
     assert back.query == {"limit": "3", "before": second.previous_cursor}
 
 
-def test_a_saved_previous_cursor_is_usable_as_before(app: Starlette, truth: list[str]) -> None:
+def test_a_saved_previous_cursor_is_usable_as_before(app: FakeApp, truth: list[str]) -> None:
     with kapso_on(app) as kapso:
         third = kapso.list_contacts(limit=3).get_next_page().get_next_page()
         saved = third.previous_cursor
@@ -63,7 +60,7 @@ def test_a_saved_previous_cursor_is_usable_as_before(app: Starlette, truth: list
     assert _ids(page) == truth[3:6]
 
 
-def test_asking_before_the_first_page_is_a_clear_error(app: Starlette) -> None:
+def test_asking_before_the_first_page_is_a_clear_error(app: FakeApp) -> None:
     with kapso_on(app) as kapso:
         first = kapso.list_contacts(limit=3)
         with pytest.raises(KapsoError, match="first page"):
@@ -71,7 +68,7 @@ def test_asking_before_the_first_page_is_a_clear_error(app: Starlette) -> None:
 
 
 def test_a_walk_from_before_goes_back_to_the_newest_reading_away_from_the_cursor(
-    app: Starlette, truth: list[str]
+    app: FakeApp, truth: list[str]
 ) -> None:
     with kapso_on(app) as kapso:
         third = kapso.list_contacts(limit=3).get_next_page().get_next_page()
@@ -83,7 +80,7 @@ def test_a_walk_from_before_goes_back_to_the_newest_reading_away_from_the_cursor
     assert contacts == truth[:6][::-1]
 
 
-def test_iterating_a_page_fetched_with_before_walks_back(app: Starlette, truth: list[str]) -> None:
+def test_iterating_a_page_fetched_with_before_walks_back(app: FakeApp, truth: list[str]) -> None:
     with kapso_on(app) as kapso:
         second = kapso.list_contacts(limit=4).get_next_page()
         assert second.previous_cursor is not None
@@ -93,7 +90,7 @@ def test_iterating_a_page_fetched_with_before_walks_back(app: Starlette, truth: 
 
 
 @pytest.mark.anyio
-async def test_async_pages_backwards_name_for_name(app: Starlette, truth: list[str]) -> None:
+async def test_async_pages_backwards_name_for_name(app: FakeApp, truth: list[str]) -> None:
     async with async_kapso_on(app) as kapso:
         first = await kapso.list_contacts(limit=3)
         second = await first.get_next_page()
@@ -131,7 +128,7 @@ def test_a_backward_walk_handed_the_same_cursor_twice_stops() -> None:
 
 
 def test_the_cli_pages_back_with_before_and_hints_the_next_cursor_back(
-    app: Starlette, truth: list[str]
+    app: FakeApp, truth: list[str]
 ) -> None:
     with kapso_on(app) as kapso:
         third = kapso.list_contacts(limit=3).get_next_page().get_next_page()
@@ -144,7 +141,7 @@ def test_the_cli_pages_back_with_before_and_hints_the_next_cursor_back(
     assert result.stderr == f"More contacts: add --before {second.previous_cursor} or --all.\n"
 
 
-def test_the_cli_walks_back_with_all_and_before(app: Starlette, truth: list[str]) -> None:
+def test_the_cli_walks_back_with_all_and_before(app: FakeApp, truth: list[str]) -> None:
     with kapso_on(app) as kapso:
         third = kapso.list_contacts(limit=3).get_next_page().get_next_page()
     args = ["list", "--all", "--limit", "3", "--before", str(third.previous_cursor)]
@@ -153,7 +150,7 @@ def test_the_cli_walks_back_with_all_and_before(app: Starlette, truth: list[str]
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == truth[:6][::-1]
 
 
-def test_the_cli_refuses_before_with_after_as_the_spec_does(app: Starlette) -> None:
+def test_the_cli_refuses_before_with_after_as_the_spec_does(app: FakeApp) -> None:
     result = invoke_cli(["list", "--after", "YQ==", "--before", "Yg=="], SyncASGITransport(app))
     assert result.exit_code == 2
     assert "cannot be used together" in result.stderr

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 from kapso_contacts_api.api.contacts import list_contacts as raw_list_contacts
-from starlette.applications import Starlette
 
 from kapso_contacts import (
     APIConnectionError,
@@ -27,7 +26,7 @@ from kapso_contacts import (
     PermissionDeniedError,
     RateLimitError,
 )
-from kapso_fake import FaultConfig, create_app
+from kapso_fake import FakeApp, FaultConfig, create_app
 from kapso_fake.testing import SyncASGITransport, free_port
 
 from .conftest import (
@@ -43,7 +42,7 @@ from .conftest import (
 BAD_GATEWAY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
 
-def _fake(**options: Any) -> Starlette:
+def _fake(**options: Any) -> FakeApp:
     return create_app(api_keys=[KEY], contacts=30, seed=3, **options)
 
 

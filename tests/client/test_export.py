@@ -43,7 +43,7 @@ def adding_a_field(app: ASGIApp, name: str, value: Any) -> ASGIApp:
             body = b"".join(chunks)
             if start["status"] == 200:
                 document = json.loads(body)
-                for item in document[CONTRACT.items_field]:
+                for item in document[CONTRACT.pagination.items.path]:
                     item[name] = value
                 body = json.dumps(document, ensure_ascii=False).encode()
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from kapso_contacts import AsyncKapsoContacts, KapsoContacts, RetryPolicy
 from kapso_contacts.cli import CliOverrides, cli
 from kapso_fake import create_app
-from kapso_fake.testing import serve_fake
+from kapso_fake.testing import serve_process
 
 from .conftest import CANARY, KEY, console_script
 
@@ -65,8 +65,8 @@ def truth() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def fake_url() -> Iterator[str]:
     args = ["--contacts", str(CONTACTS), "--seed", str(SEED), "--api-key", KEY]
-    with serve_fake(*args) as url:
-        yield url
+    with serve_process(*args) as server:
+        yield server.base_url
 
 
 def _cli_process(
@@ -124,7 +124,8 @@ def test_the_walk_survives_30_percent_faults_with_real_short_waits(
     args = ["--contacts", str(CONTACTS), "--seed", str(SEED), "--api-key", KEY, *faults]
     # Real sleeps, short ones: the defaults would wait ~0.5 s per first retry.
     policy = RetryPolicy(initial_delay=0.01, max_delay=0.1)
-    with serve_fake(*args) as url:
+    with serve_process(*args) as server:
+        url = server.base_url
         result = CliRunner().invoke(
             cli,
             ["list", "--all", "--format", "jsonl", "--timeout", "10"],
@@ -138,7 +139,8 @@ def test_the_walk_survives_30_percent_faults_with_real_short_waits(
 
 def test_ctrl_c_stops_a_walk_cleanly_with_exit_130() -> None:
     slow = ["--fault-rate", "1", "--fault-kinds", "delay", "--fault-delay", "0.3"]
-    with serve_fake("--contacts", "500", "--api-key", KEY, *slow) as url:
+    with serve_process("--contacts", "500", "--api-key", KEY, *slow) as server:
+        url = server.base_url
         inherited = {k: v for k, v in os.environ.items() if not k.startswith("KAPSO_")}
         process = subprocess.Popen(
             [console_script("kapso-contacts"), "list", "--all", "--limit", "10"],

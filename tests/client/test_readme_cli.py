@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from starlette.applications import Starlette
 
 from kapso_contacts.cli import examples
 from kapso_contacts.contract import default_contract
-from kapso_fake import create_app
+from kapso_fake import FakeApp, create_app
 from kapso_fake.testing import SyncASGITransport
 
 from .conftest import KEY, invoke_cli
@@ -46,7 +45,7 @@ def _argv(command: str, cursor: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Starlette:
+def fake() -> FakeApp:
     """What ``make fake`` serves by default: 1,000 contacts, seed 1."""
     return create_app(api_keys=[KEY], contacts=1000, seed=1)
 
@@ -69,7 +68,7 @@ def test_the_readme_and_the_help_show_the_same_examples() -> None:
     assert readme == shown
 
 
-def test_every_readme_example_prints_at_least_one_contact(fake: Starlette) -> None:
+def test_every_readme_example_prints_at_least_one_contact(fake: FakeApp) -> None:
     first = invoke_cli(["list"], SyncASGITransport(fake))
     found = re.search(r"--after (\S+)", first.stderr)
     assert found, first.stderr
@@ -81,7 +80,7 @@ def test_every_readme_example_prints_at_least_one_contact(fake: Starlette) -> No
 
 
 def test_the_accent_matters_which_is_why_the_example_says_maria_with_an_accent(
-    fake: Starlette,
+    fake: FakeApp,
 ) -> None:
     with_accent = invoke_cli(["list", "--profile-name-contains", "maría"], SyncASGITransport(fake))
     without = invoke_cli(["list", "--profile-name-contains", "maria"], SyncASGITransport(fake))

@@ -6,7 +6,13 @@ from typing import Any
 
 from kapso_contacts_api.models import Error, LegacyPaginationLimitError
 
-from kapso_contacts.contract import default_contract, error_body_schema, parse_error_body
+from kapso_contacts.contract import (
+    default_contract,
+    error_body_schema,
+    json_type,
+    parse_error_body,
+    schema_problems,
+)
 
 CONTRACT = default_contract()
 
@@ -41,3 +47,19 @@ def test_a_body_no_documented_schema_fits_is_none() -> None:
 def test_a_401_body_is_the_generic_error() -> None:
     parsed = parse_error_body(CONTRACT, 401, _example(401, "unauthorized"))
     assert isinstance(parsed, Error) and parsed.error
+
+
+def test_schema_problems_name_each_missing_field_wrong_type_and_constant() -> None:
+    contact = {"id": "x", "wa_id": 15551234567, "profile_name": "Ana", "metadata": []}
+    problems = schema_problems(CONTRACT, "Contact", contact)
+    assert "wa_id must be string or null, got integer" in problems
+    assert "metadata must be object or null, got array" in problems
+    assert "created_at is missing" in problems
+    assert not any(p.startswith(("id ", "profile_name ")) for p in problems)
+    limit_error = CONTRACT.pagination.legacy
+    legacy = dict(_example(400, "legacy_limit_exceeded"), message="other")
+    assert schema_problems(CONTRACT, limit_error.limit_error_body, legacy) == [
+        f"message must be {limit_error.limit_error_code!r}"
+    ]
+    assert schema_problems(CONTRACT, "Contact", [1]) == ["expected an object, got array"]
+    assert json_type(True) == "boolean" and json_type(1) == "integer" and json_type(None) == "null"

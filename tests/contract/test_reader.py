@@ -249,3 +249,13 @@ def test_the_path_and_key_header_come_from_the_servers_and_security_scheme() -> 
     assert CONTRACT.server_url == server
     assert CONTRACT.path == urlsplit(server).path + next(iter(SPEC["paths"]))
     assert CONTRACT.api_key_header == SPEC["components"]["securitySchemes"]["apiKey"]["name"]
+
+
+def test_the_items_field_is_the_contact_list_s_array_of_contacts() -> None:
+    properties = SPEC["components"]["schemas"]["ContactList"]["properties"]
+    items = CONTRACT.pagination.items
+    assert properties[items.path]["items"] == {"$ref": "#/components/schemas/Contact"}
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    renamed = spec["components"]["schemas"]["ContactList"]["properties"]
+    renamed["contacts"] = renamed.pop(items.path)
+    assert build_contract(spec).pagination.items.path == "contacts"

@@ -56,21 +56,9 @@ def test_a_cursor_that_is_not_base64_is_refused_saying_what_a_cursor_is() -> Non
     assert "'not a cursor!'" in refusal.message
 
 
-def test_items_field_is_the_contact_list_array_of_contacts() -> None:
-    properties = SPEC["components"]["schemas"]["ContactList"]["properties"]
-    assert properties[CONTRACT.items_field]["items"] == {"$ref": "#/components/schemas/Contact"}
-
-
-def test_items_field_follows_a_renamed_array() -> None:
-    spec = copy.deepcopy(SPEC)
-    properties = spec["components"]["schemas"]["ContactList"]["properties"]
-    properties["contacts"] = properties.pop(CONTRACT.items_field)
-    assert build_contract(spec).items_field == "contacts"
-
-
 def test_a_contact_list_without_an_array_of_contacts_is_a_contract_error() -> None:
     spec = copy.deepcopy(SPEC)
-    del spec["components"]["schemas"]["ContactList"]["properties"][CONTRACT.items_field]
+    del spec["components"]["schemas"]["ContactList"]["properties"][CONTRACT.pagination.items.path]
     with pytest.raises(ContractError, match="no array of Contact"):
         build_contract(spec)
 

@@ -11,7 +11,7 @@ import pytest
 from starlette.types import ASGIApp
 
 from kapso_fake import create_app
-from kapso_fake.testing import SyncASGITransport, serve_fake
+from kapso_fake.testing import SyncASGITransport, serve_process
 
 KEY = "drill-key"
 PATH = "/platform/v1/whatsapp/contacts"
@@ -45,5 +45,5 @@ def drill_client(drill_app: ASGIApp) -> Iterator[httpx.Client]:
 def loopback_url() -> Iterator[tuple[str, str]]:
     """A real ``kapso-fake`` on a loopback port (200 contacts); yields (contacts URL, key)."""
     key = "drill_" + secrets.token_hex(8)
-    with serve_fake("--contacts", "200", "--seed", "5", "--api-key", key) as base_url:
-        yield f"{base_url}/whatsapp/contacts", key
+    with serve_process("--contacts", "200", "--seed", "5", "--api-key", key) as server:
+        yield server.url, key

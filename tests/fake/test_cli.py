@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from starlette.applications import Starlette
+from click.testing import CliRunner
 
 import kapso_fake.cli as cli
+from kapso_contacts.cli import CliOverrides
+from kapso_contacts.cli import cli as contacts_cli
+from kapso_fake import FakeApp, create_app
+from kapso_fake.testing import SyncASGITransport
 
-from .conftest import PATH, client_for
+from .conftest import CONTRACT, KEY, PATH, client_for, walk_cursor
 
 
 @pytest.fixture
@@ -18,7 +26,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Capture what ``main`` would hand to uvicorn."""
     seen: dict[str, Any] = {}
 
-    def run(app: Starlette, **kwargs: Any) -> None:
+    def run(app: FakeApp, **kwargs: Any) -> None:
         seen.update(kwargs, app=app)
 
     monkeypatch.setattr(uvicorn, "run", run)
@@ -79,3 +87,81 @@ def test_bad_options_exit_with_usage(
 def test_unknown_fault_kind_is_refused(served: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="fault kinds"):
         cli.main(["--api-key", "k", "--fault-kinds", "500,418"])
+
+
+def _exported(app: FakeApp, path: Path) -> Path:
+    """What `kapso-contacts list --all --format jsonl` writes for ``app``'s contacts."""
+    overrides = CliOverrides(transport=SyncASGITransport(app))
+    env = {"KAPSO_API_KEY": KEY, "KAPSO_BASE_URL": "http://testserver" + CONTRACT.base_path}
+    args = ["list", "--all", "--format", "jsonl"]
+    done = CliRunner().invoke(contacts_cli, args, env=env, obj=overrides)
+    assert done.exit_code == 0, done.output
+    path.write_text(done.stdout, encoding="utf-8")
+    return path
+
+
+def test_data_serves_an_export_of_the_client_as_it_was(
+    served: dict[str, Any], tmp_path: Path
+) -> None:
+    source = create_app(api_keys=[KEY], contacts=120, seed=9)
+    exported = _exported(source, tmp_path / "contacts.jsonl")
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    # A field the spec does not list is kept and served as given.
+    lines[3] = json.dumps({**json.loads(lines[3]), "vip_level": 3, "tags": ["a"]})
+    exported.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    cli.main(["--data", str(exported), "--api-key", KEY, "--contacts", "5"])
+    app: FakeApp = served["app"]
+    expected = [json.loads(line) for line in lines]
+    assert app.store.matching() == expected
+    with client_for(app) as client:
+        assert walk_cursor(client, {}, limit=7) == expected
+        legacy = client.get(PATH, params={"per_page": 100, "page": 2}).json()
+        assert legacy["data"] == expected[100:]
+        owner = next(c["customer_id"] for c in expected if c["customer_id"])
+        mine = client.get(PATH, params={"customer_id": owner, "limit": 100}).json()["data"]
+        assert mine == [c for c in expected if c["customer_id"] == owner]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("{not json", "not JSON"), ('["a list"]', "expected an object, got array"),
+     ('{"id": "x"}', "wa_id is missing"), (None, "wa_id must be string or null, got integer"),
+     (None, "created_at is not a date-time")],
+)  # fmt: skip
+def test_a_bad_line_is_one_clear_error_naming_it(
+    tmp_path: Path, line: str | None, problem: str
+) -> None:
+    good = create_app(api_keys=[KEY], contacts=3, seed=1).store.matching()
+    if line is None:
+        broken = dict(good[1])
+        if "wa_id" in problem:
+            broken["wa_id"] = 15551234567
+        else:
+            broken["created_at"] = "yesterday"
+        line = json.dumps(broken)
+    data = tmp_path / "contacts.jsonl"
+    data.write_text("\n".join([json.dumps(good[0]), line, json.dumps(good[2])]), "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kapso_fake", "--data", str(data), "--api-key", "k"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]  # one line
+    assert f"{data} line 2" in done.stderr and problem in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_two_contacts_at_one_place_in_the_listing_are_refused(
+    served: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    contact = create_app(api_keys=[KEY], contacts=1, seed=1).store.matching()[0]
+    data = tmp_path / "twice.jsonl"
+    data.write_text(json.dumps(contact) + "\n" + json.dumps(contact) + "\n", "utf-8")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--data", str(data), "--api-key", "k"])
+    assert exited.value.code == 2
+    assert "share a place in the listing" in capsys.readouterr().err
+    assert "app" not in served

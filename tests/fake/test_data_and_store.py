@@ -12,7 +12,7 @@ import pytest
 from kapso_fake import ContactStore, Filters, create_app, generate_dataset
 from kapso_fake.data import SPAN_END, SPAN_START
 
-from .conftest import KEY, PATH, client_for
+from .conftest import CONTRACT, KEY, PATH, client_for
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
@@ -101,7 +101,10 @@ def test_a_file_store_is_rebuilt_and_indexed(tmp_path: Path) -> None:
     rebuilt = ContactStore.from_dataset(generate_dataset(50, 1), path)
     assert rebuilt.count() == 50
     indexes = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
-    assert {"contacts_keyset", "contacts_customer", "contacts_bsuid"} <= indexes
+    filters = CONTRACT.filters.values()
+    exact = {f"contacts_{f.field}" for f in filters if f.match == "equals" and not f.on_customer}
+    assert len(exact) >= 2
+    assert {"contacts_keyset", *exact} <= indexes
 
 
 def test_db_path_serves_from_a_file(tmp_path: Path) -> None:
@@ -110,16 +113,24 @@ def test_db_path_serves_from_a_file(tmp_path: Path) -> None:
     assert app.state.store.count() == 30
 
 
-def test_a_cursor_page_is_an_index_range_scan() -> None:
+@pytest.mark.parametrize(
+    "values",
+    [{}, {"customer_id": "x"}, {"has_customer": True}, {"profile_name_contains": "jo"},
+     {"wa_id_contains": "5", "profile_name_contains": "a"}],
+)  # fmt: skip
+def test_a_cursor_page_is_chosen_on_an_index_alone(values: dict[str, object]) -> None:
+    """A page is an index range scan in key order; no row is read that is not on it."""
     store = ContactStore.from_dataset(generate_dataset(100, 1))
-    for filters in (Filters(), Filters(customer_id="x"), Filters(has_customer=True)):
-        where, args = filters.where()
-        sql = (
-            f"EXPLAIN QUERY PLAN SELECT * FROM contacts WHERE {where} AND (created_at, id) < (?, ?)"
-            " ORDER BY created_at DESC, id DESC LIMIT 21"
-        )
-        plan = " ".join(r[-1] for r in store._db.execute(sql, [*args, "2025", "x"]))
-        assert "SEARCH contacts USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
+    layout = store._layout
+    where, args = Filters(**values).where()
+    sql = layout.page(f"{where} AND {layout.beyond(toward_end=True)}")
+    plan = [
+        row[-1] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}", [*args, "2025", "x", 21])
+    ]
+    chosen = next(step for step in plan if "contacts USING" in step and "PRIMARY KEY" not in step)
+    assert "COVERING INDEX" in chosen, plan
+    assert "SEARCH c USING INTEGER PRIMARY KEY" in " ".join(plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
 @pytest.mark.parametrize("keys", [[], [""]])

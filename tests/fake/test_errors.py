@@ -10,12 +10,10 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.applications import Starlette
 
-from kapso_fake import encode_cursor
-from kapso_fake._params import LegacyLimitError
+from kapso_fake import FakeApp, create_app, encode_cursor
 
-from .conftest import PATH, client_for
+from .conftest import CONTRACT, KEY, PATH, client_for, contract_with, operation, parameter
 
 ID = "123e4567-e89b-42d3-a456-426614174000"
 
@@ -58,12 +56,10 @@ BAD_REQUESTS = [
     ("has_customer=yes", "has_customer"),
     ("has_customer=1", "has_customer"),
     ("has_customer=True", "has_customer"),
-    ("has_customer=", "has_customer"),
     # date-times
     ("created_after=2025-01-01", "created_after"),
     ("created_after=2025-01-01T00:00:00", "created_after"),  # no offset
     ("created_after=yesterday", "created_after"),
-    ("created_after=", "created_after"),
     ("created_after=2025-02-30T00:00:00Z", "created_after"),
     ("created_after=2025-01-01T24:00:00Z", "created_after"),
     ("created_after=2025-01-01T00:00:00%2B24:00", "created_after"),
@@ -71,7 +67,6 @@ BAD_REQUESTS = [
     ("created_after=0000-01-01T00:00:00Z", "created_after"),
     ("created_before=9999-12-31T23:59:59-01:00", "created_before"),  # overflows in UTC
     ("created_before=0001-01-01T00:00:00%2B00:01", "created_before"),  # underflows in UTC
-    ("created_before=9999-12-31T23:59:59.9999991Z", "created_before"),  # ceiling overflows
     ("created_before=99999-01-01T00:00:00Z", "created_before"),
     # cursors
     ("after=", "after"),
@@ -88,8 +83,8 @@ BAD_REQUESTS = [
     (f"before={_keyset('2025-13-01T00:00:00.000000Z', ID)}", "before"),
     (f"before={_keyset()}", "before"),
     (f"before={_b64({'values': ['a', 'b'], 'columns': ['created_at', 'id'], 'x': 1})}", "before"),
-    # combinations
-    (f"before={GOOD}&after={GOOD}", "before"),
+    # combinations (the spec's reader names the last group's parameter)
+    (f"before={GOOD}&after={GOOD}", "after"),
     ("page=1&limit=10", "limit"),
     (f"per_page=10&after={GOOD}", "after"),
     (f"page=2&before={GOOD}", "before"),
@@ -108,6 +103,15 @@ def test_bad_input_gets_a_400_naming_the_parameter(
     assert parameter in body["error"]
 
 
+def test_page_51_gets_the_spec_s_own_example_body(client: httpx.Client) -> None:
+    responses = operation(CONTRACT.spec)["responses"]
+    example = responses["400"]["content"]["application/json"]["examples"]["legacy_limit_exceeded"]
+    page, per_page = example["value"]["requested_page"], example["value"]["requested_per_page"]
+    response = client.get(PATH, params={"page": page, "per_page": per_page})
+    assert response.status_code == CONTRACT.pagination.legacy.limit_error_status
+    assert response.json() == example["value"]
+
+
 @pytest.mark.parametrize(
     ("query", "page", "per_page"),
     [("page=51", 51, 20), ("page=51&per_page=100", 51, 100), ("page=1000000", 1000000, 20)],
@@ -115,26 +119,53 @@ def test_bad_input_gets_a_400_naming_the_parameter(
 def test_legacy_limit_body_has_every_field(
     client: httpx.Client, query: str, page: int, per_page: int
 ) -> None:
+    legacy = CONTRACT.pagination.legacy
     response = client.get(f"{PATH}?{query}")
     assert response.status_code == 400
     assert response.json() == {
-        "message": "legacy_offset_pagination_limit_exceeded",
-        "detail": f"Page {page} exceeds the maximum supported legacy offset page (50). "
-        "Use cursor pagination with limit, after, and before.",
+        "message": legacy.limit_error_code,
+        "detail": f"Page {page} exceeds the maximum supported legacy offset page "
+        f"({legacy.max_page}). Use cursor pagination with limit, after, and before.",
         "requested_page": page,
         "requested_per_page": per_page,
         "requested_window": page * per_page,
-        "max_page": 50,
-        "max_window": 5000,
-        "cursor_example": f"/platform/v1/whatsapp/contacts?limit={per_page}",
+        "max_page": legacy.max_page,
+        "max_window": legacy.max_window,
+        "cursor_example": f"{CONTRACT.path}?limit={per_page}",
     }
 
 
 def test_the_window_limit_has_its_own_detail() -> None:
-    # Unreachable over HTTP while per_page <= 100; kept should the ranges change.
-    body = LegacyLimitError(50, 101).body()
-    assert body["requested_window"] == 5050
-    assert str(body["detail"]).startswith("Window 5050 (page 50 x per_page 101) exceeds")
+    # Unreachable under the shipped spec (50 x 100 = 5,000): a spec with larger pages reaches it.
+    bigger = contract_with(lambda spec: parameter(spec, "per_page")["schema"].update(maximum=200))
+    app = create_app(api_keys=[KEY], contacts=5, contract=bigger)
+    with client_for(app) as client:
+        response = client.get(PATH, params={"page": 30, "per_page": 200})
+        allowed = client.get(PATH, params={"page": 25, "per_page": 200})
+    body = response.json()
+    assert response.status_code == 400
+    assert body["requested_window"] == 6000
+    assert body["cursor_example"] == f"{CONTRACT.path}?limit=100"  # limit's own maximum
+    assert str(body["detail"]).startswith("Window 6000 (page 30 x per_page 200) exceeds")
+    assert allowed.status_code == 200
+
+
+def test_an_empty_filter_is_ignored_as_the_spec_says(client: httpx.Client) -> None:
+    assert CONTRACT.query.empty_filter == "ignore"
+    everything = client.get(PATH, params={"limit": 100}).json()["data"]
+    for name in CONTRACT.filters:
+        response = client.get(PATH, params={name: "", "limit": 100})
+        assert response.status_code == 200, (name, response.text)
+        assert response.json()["data"] == everything, name
+
+
+def test_created_before_the_last_instant_keeps_every_contact(client: httpx.Client) -> None:
+    # Its ceiling is past the last microsecond a timestamp holds: no contact is at or after it.
+    everything = client.get(PATH, params={"limit": 100}).json()["data"]
+    late: dict[str, str | int] = {"created_before": "9999-12-31T23:59:59.9999991Z", "limit": 100}
+    response = client.get(PATH, params=late)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == everything
 
 
 def test_page_50_at_100_per_page_is_the_last_allowed_window(client: httpx.Client) -> None:
@@ -159,7 +190,7 @@ def test_the_last_of_repeated_parameters_counts(client: httpx.Client) -> None:
      ({"X-API-Key": "ключ".encode()}, "Invalid API key")],
 )  # fmt: skip
 def test_missing_or_wrong_key_gets_401(
-    shared_app: Starlette, headers: dict[str, Any], message: str
+    shared_app: FakeApp, headers: dict[str, Any], message: str
 ) -> None:
     with client_for(shared_app, key=None) as keyless:
         response = keyless.get(PATH, headers=headers, params={"limit": "bad"})  # auth comes first

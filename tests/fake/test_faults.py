@@ -13,7 +13,7 @@ from .conftest import KEY, PATH, client_for
 
 @pytest.fixture(scope="module")
 def store() -> ContactStore:
-    return create_app(api_keys=[KEY], contacts=10, seed=1).state.store  # type: ignore[no-any-return]
+    return create_app(api_keys=[KEY], contacts=10, seed=1).state.store
 
 
 def _statuses(store: ContactStore, config: FaultConfig, n: int = 40) -> list[int]:

@@ -7,9 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from kapso_fake import ContactStore, decode_cursor, encode_cursor
+from kapso_fake import ContactStore, FakeApp, decode_cursor, encode_cursor
 
 from .conftest import KEY, PATH, client_for, walk_cursor
 
@@ -179,7 +178,7 @@ def test_legacy_and_cursor_pages_agree(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize("limit", [1, 3, 10])
 def test_a_walk_sees_every_original_contact_once_while_contacts_are_added(
-    fresh_app: Starlette, limit: int
+    fresh_app: FakeApp, limit: int
 ) -> None:
     store: ContactStore = fresh_app.state.store
     original = {c["id"] for c in store.matching()}

@@ -26,7 +26,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def small_store() -> ContactStore:
-    return create_app(api_keys=[KEY], contacts=10, seed=1).state.store  # type: ignore[no-any-return]
+    return create_app(api_keys=[KEY], contacts=10, seed=1).state.store
 
 
 def test_limit_headers_count_down_then_429(clock: Clock, small_store: ContactStore) -> None:

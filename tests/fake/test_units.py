@@ -1,4 +1,4 @@
-"""Cursors, timestamps and the public names, on their own."""
+"""Cursors, the timestamps the fake reads (through the contract) and the public names."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 import kapso_fake
-from kapso_fake import decode_cursor, encode_cursor
-from kapso_fake._cursor import CursorError
-from kapso_fake._timestamps import format_timestamp, parse_rfc3339
+from kapso_contacts.contract import format_timestamp, parse_rfc3339
+from kapso_fake import CursorError, decode_cursor, encode_cursor
 
 STAMP, ID = "2025-03-26T15:05:00.000000Z", "123e4567-e89b-12d3-a456-426614174000"
 

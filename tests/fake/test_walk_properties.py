@@ -10,9 +10,8 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.applications import Starlette
 
-from kapso_fake import ContactStore, create_app
+from kapso_fake import ContactStore, FakeApp, create_app
 
 from .conftest import KEY, PATH, client_for
 
@@ -120,5 +119,5 @@ def test_walks_equal_the_stores_answer(
     assert legacy == expected[: reachable * limit]
 
 
-def test_the_module_app_is_not_shared(shared_app: Starlette) -> None:
+def test_the_module_app_is_not_shared(shared_app: FakeApp) -> None:
     assert shared_app.state.store is not STORE

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kapso_fake.testing import serve_fake
+from kapso_fake.testing import serve_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 KEY = "readme-example-key"
@@ -27,8 +27,8 @@ def test_readme_example_lists_contacts_with_the_api_key() -> None:
     code = _generated_client_example()
     assert 'base_url="https://api.kapso.ai/platform/v1"' in code
     assert 'token="YOUR_KAPSO_API_KEY"' in code
-    with serve_fake("--contacts", "200", "--seed", "1", "--api-key", KEY) as url:
-        runnable = code.replace("https://api.kapso.ai/platform/v1", url).replace(
+    with serve_process("--contacts", "200", "--seed", "1", "--api-key", KEY) as server:
+        runnable = code.replace("https://api.kapso.ai/platform/v1", server.base_url).replace(
             "YOUR_KAPSO_API_KEY", KEY
         )
         result = subprocess.run(

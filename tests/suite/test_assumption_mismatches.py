@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from kapso_contacts.contract import default_contract, packaged_spec
+from kapso_fake.testing import serve_app
 
 from ._broken import assumptions_read_otherwise
-from ._loopback import serve
 from ._runs import SuiteRun, run_suite
 
 CONTRACT = default_contract()
@@ -44,7 +44,8 @@ pytestmark = pytest.mark.loopback
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, str]]:
     key = "kapso_canary_" + secrets.token_hex(12)
-    with serve(assumptions_read_otherwise(key=key)) as base_url:
+    with serve_app(assumptions_read_otherwise(key=key)) as server:
+        base_url = server.base_url
         yield base_url, key
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from contract_tests._budget import BudgetSpent, Ledger, failure_text
 from contract_tests._transport import RequestLog
+from kapso_fake.testing import serve_app
 
 from ._broken import _ascii_case_folding, _pages, broken
-from ._loopback import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,11 +91,11 @@ def test_a_failure_found_before_the_budget_ran_out_is_reported_not_skipped() -> 
     """The failing example fails at the budget's last request; its replay cannot be sent."""
     key = "kapso_canary_" + secrets.token_hex(8)
     app = broken(response=_pages(_ascii_case_folding), key=key)
-    with serve(app) as base_url:
+    with serve_app(app) as server:
         # 2 anchor pages + the window + the first filtered walk: the first example fails.
         run = _run(
             {
-                "KAPSO_BASE_URL": base_url,
+                "KAPSO_BASE_URL": server.base_url,
                 "KAPSO_API_KEY": key,
                 "KAPSO_CONTRACT_MAX_REQUESTS": "4",
                 "KAPSO_CONTRACT_SEED": "1",

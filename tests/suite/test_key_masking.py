@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from contract_tests._masking import Scrubber
+from kapso_fake.testing import serve_app
 
 from ._broken import broken, clamp_limit
-from ._loopback import serve
 from ._runs import run_suite
 
 ONE_LETTER = "k"
@@ -35,7 +35,8 @@ def test_masking_keeps_each_report_shape_and_every_other_word() -> None:
 @pytest.mark.loopback
 def test_a_live_run_with_a_one_letter_key_completes_and_never_shows_it(tmp_path: Path) -> None:
     # A fake that clamps `limit`: failures, so reproductions to mask.
-    with serve(broken(query=clamp_limit, key=ONE_LETTER)) as base_url:
+    with serve_app(broken(query=clamp_limit, key=ONE_LETTER)) as server:
+        base_url = server.base_url
         run = run_suite(
             tmp_path,
             {

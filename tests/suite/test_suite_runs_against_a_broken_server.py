@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kapso_fake.testing import serve_app
+
 from ._broken import broken, clamp_limit
-from ._loopback import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 500
@@ -25,10 +26,10 @@ def test_a_failing_run_names_the_failures_and_never_shows_the_key(tmp_path: Path
     app = broken(query=clamp_limit, key=canary)
     summary = tmp_path / "step-summary.md"
     junit = tmp_path / "junit.xml"
-    with serve(app) as base_url:
+    with serve_app(app) as server:
         env = {
             **os.environ,
-            "KAPSO_BASE_URL": base_url,
+            "KAPSO_BASE_URL": server.base_url,
             "KAPSO_API_KEY": canary,
             "KAPSO_CONTRACT_MAX_REQUESTS": str(BUDGET),
             "GITHUB_STEP_SUMMARY": str(summary),

@@ -19,11 +19,14 @@ from functools import cache
 from pathlib import Path
 
 from ._bodies import (
+    SchemaCheck,
     body_schemas,
     error_body_schema,
+    json_type,
     matches_schema,
     parse_error_body,
     schema_checker,
+    schema_problems,
 )
 from ._load import ContractError, build_contract, packaged_spec, read_spec
 from ._model import (
@@ -97,7 +100,10 @@ __all__ = [  # noqa: RUF022 (grouped)
     # reading bodies
     "body_schemas",
     "error_body_schema",
+    "json_type",
     "matches_schema",
     "parse_error_body",
+    "SchemaCheck",
     "schema_checker",
+    "schema_problems",
 ]

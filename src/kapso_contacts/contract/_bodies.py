@@ -8,7 +8,9 @@ errors and the contract suite both read error bodies through here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+import weakref
+from collections.abc import Mapping
 from typing import Any
 
 from kapso_contacts_api import models
@@ -41,43 +43,94 @@ def body_schemas(contract: Contract, status: int) -> list[str]:
 
 def matches_schema(contract: Contract, name: str, body: Any) -> bool:
     """Whether ``body`` has the required fields, constants and simple types of schema ``name``."""
-    return schema_checker(contract, name)(body)
+    return schema_checker(contract, name).matches(body)
 
 
-def schema_checker(contract: Contract, name: str) -> Callable[[Any], bool]:
-    """``matches_schema`` for one schema, its checks worked out once (for a loop over many bodies).
+def schema_problems(contract: Contract, name: str, body: Any) -> list[str]:
+    """What keeps ``body`` from being schema ``name`` (required fields, constants, simple types).
 
     Returns:
-        A function of a body: whether it has the schema's required fields, its
-        constants and the simple JSON types of its properties.
+        One line per problem (``wa_id must be string or null, got integer``); empty if none.
     """
-    schema = contract.schema(name)
-    required = frozenset(schema.get("required", ()))
-    checks: list[tuple[str, Any, tuple[type, ...] | None, bool]] = []
-    for field, prop in schema.get("properties", {}).items():
-        types = prop.get("type")
-        allowed = [types] if isinstance(types, str) else list(types or ())
-        kinds = tuple(kind for type_ in allowed for kind in _JSON_TYPES.get(type_, ()))
-        # bool is an int to Python, not to JSON: a number type does not admit true.
-        no_bool = "boolean" not in allowed
-        checks.append((field, prop.get("const", _NO_CONST), kinds if allowed else None, no_bool))
+    return schema_checker(contract, name).problems(body)
 
-    def check(body: Any) -> bool:
-        if not isinstance(body, Mapping) or not required <= body.keys():
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value (``integer``, ``null``, ...)."""
+    return next(
+        (name for name, kinds in _JSON_TYPES.items() if _is(value, name, kinds)),
+        type(value).__name__,
+    )
+
+
+def _is(value: Any, name: str, kinds: tuple[type, ...]) -> bool:
+    # bool is an int to Python, not to JSON: a number type does not admit true.
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False
+    return isinstance(value, kinds)
+
+
+class SchemaCheck:
+    """One schema's checks (required fields, constants, simple types), worked out once.
+
+    ``matches`` is the fast yes/no for loops over many bodies (a page of
+    contacts); ``problems`` says what is wrong, one line each.
+    """
+
+    def __init__(self, contract: Contract, name: str) -> None:
+        schema = contract.schema(name)
+        self.name = name
+        self.required = tuple(schema.get("required", ()))
+        self._required = frozenset(self.required)
+        self._fields: list[tuple[str, Any, tuple[str, ...]]] = []
+        for field, prop in schema.get("properties", {}).items():
+            types = prop.get("type")
+            allowed = (types,) if isinstance(types, str) else tuple(types or ())
+            self._fields.append((field, prop.get("const", _NO_CONST), allowed))
+
+    def matches(self, body: Any) -> bool:
+        """Whether ``body`` passes every check."""
+        if not isinstance(body, Mapping) or not self._required <= body.keys():
             return False
-        for field, const, kinds, no_bool in checks:
-            if field not in body:
-                continue
-            value = body[field]
-            if const is not _NO_CONST and value != const:
-                return False
-            if kinds is not None and (
-                not isinstance(value, kinds) or (no_bool and isinstance(value, bool))
-            ):
-                return False
-        return True
+        return all(self._field_problem(field, body) is None for field in body)
 
-    return check
+    __call__ = matches
+
+    def problems(self, body: Any) -> list[str]:
+        """One line per failed check (empty when ``body`` matches)."""
+        if not isinstance(body, Mapping):
+            return [f"expected an object, got {json_type(body)}"]
+        found = [f"{field} is missing" for field in self.required if field not in body]
+        found += [problem for field in body if (problem := self._field_problem(field, body))]
+        return found
+
+    def _field_problem(self, field: str, body: Mapping[str, Any]) -> str | None:
+        spec = self._lookup.get(field)
+        if spec is None:
+            return None  # a field the schema does not list: allowed (unknown fields)
+        const, allowed = spec
+        value = body[field]
+        if const is not _NO_CONST and value != const:
+            return f"{field} must be {const!r}"
+        if allowed and not any(_is(value, name, _JSON_TYPES.get(name, ())) for name in allowed):
+            return f"{field} must be {' or '.join(allowed)}, got {json_type(value)}"
+        return None
+
+    @functools.cached_property
+    def _lookup(self) -> dict[str, tuple[Any, tuple[str, ...]]]:
+        return {field: (const, allowed) for field, const, allowed in self._fields}
+
+
+def schema_checker(contract: Contract, name: str) -> SchemaCheck:
+    """The checks of schema ``name`` of ``contract``, built once per contract and schema."""
+    return _checkers(contract).setdefault(name, SchemaCheck(contract, name))
+
+
+_CHECKERS: weakref.WeakKeyDictionary[Contract, dict[str, SchemaCheck]] = weakref.WeakKeyDictionary()
+
+
+def _checkers(contract: Contract) -> dict[str, SchemaCheck]:
+    return _CHECKERS.setdefault(contract, {})
 
 
 def error_body_schema(contract: Contract, status: int, body: Any) -> str | None:

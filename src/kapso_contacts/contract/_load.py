@@ -236,7 +236,18 @@ class _Reader:
             one_envelope=self.provenance(node["one-envelope"], f"{pointer}/one-envelope"),
             bare_mode=bare["mode"],
             bare=self.provenance(bare, f"{pointer}/bare-request"),
+            items=self.items_field(),
         )
+
+    def items_field(self) -> FieldPath:
+        """The 200 body's array of Contact (``data``)."""
+        body = self.resolve(self.spec["components"]["schemas"]["ContactList"])
+        for name, raw in body.get("properties", {}).items():
+            node = self.resolve(raw)
+            ref = str(node.get("items", {}).get("$ref", ""))
+            if node.get("type") == "array" and ref.endswith("/Contact"):
+                return FieldPath(str(name))
+        raise ContractError("ContactList has no array of Contact")
 
     def field_schema(self, path: FieldPath) -> Mapping[str, Any]:
         """The schema of a field of the 200 body (``{}`` when the path leads nowhere)."""
@@ -331,16 +342,6 @@ class _Reader:
             )
         return fields
 
-    def items_field(self) -> str:
-        """The property of ``ContactList`` that is an array of ``Contact``."""
-        schema = self.resolve(self.spec["components"]["schemas"]["ContactList"])
-        for name, raw in schema.get("properties", {}).items():
-            prop = self.resolve(raw)
-            items = prop.get("items", {}) if prop.get("type") == "array" else {}
-            if str(items.get("$ref", "")).endswith("/Contact"):
-                return str(name)
-        raise ContractError("ContactList has no array of Contact")
-
     def contract(self) -> Contract:
         params = self.parameters()
         servers = self.spec.get("servers") or [{"url": "/"}]
@@ -375,7 +376,6 @@ class _Reader:
             ),
             statuses=frozenset(int(code) for code in self.op.get("responses", {})),
             contact_fields=self.contact_fields(),
-            items_field=self.items_field(),
         )
 
     def api_key_scheme(self) -> Mapping[str, Any]:

@@ -206,6 +206,8 @@ class Pagination:
     one_envelope: Provenance
     bare_mode: Mode
     bare: Provenance
+    #: The 200 body's array of contacts (``data``), in both modes.
+    items: FieldPath
 
     def mode_of(self, names: Collection[str]) -> Mode:
         """The mode a request naming these parameters is served in (cursor parameters first)."""
@@ -292,7 +294,9 @@ class ContactField:
         return "null" in self.types
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a contract is read once and shared, and its
+# schema checks are cached per contract (kapso_contacts.contract._bodies).
+@dataclass(frozen=True, eq=False)
 class Contract:
     """Everything the spec says about the List contacts operation.
 
@@ -313,7 +317,6 @@ class Contract:
         rate_limit: The rate-limit window and headers.
         statuses: The statuses the operation documents.
         contact_fields: The Contact schema's fields, in order.
-        items_field: The field of the 200 body that holds the page's contacts (``data``).
     """
 
     spec: Mapping[str, Any] = field(repr=False)
@@ -332,7 +335,6 @@ class Contract:
     rate_limit: RateLimit
     statuses: frozenset[int]
     contact_fields: Mapping[str, ContactField]
-    items_field: str
 
     @property
     def path(self) -> str:
