@@ -1,14 +1,18 @@
-"""``kapso-fake``: serve the fake API with uvicorn."""
+"""``kapso-fake``: serve the fake API with uvicorn.
+
+Built with click, like ``kapso-contacts``: a bad option or value is one usage
+line on stderr and exit code 2, never a traceback.
+"""
 
 from __future__ import annotations
 
-import argparse
 import secrets
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
+from pathlib import Path
 
+import click
 import uvicorn
 
 from ._faults import FAULT_KINDS, FaultConfig
@@ -21,113 +25,167 @@ from .store import ContactStore
 _LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Parse the command line, build the store and serve until interrupted."""
-    args = _parser().parse_args(argv)
-    if args.list_mutants:
-        print(describe_mutants())
+def _fault_kinds(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    kinds = tuple(kind.strip() for kind in value.split(",") if kind.strip())
+    unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
+    if not kinds or unknown:
+        raise click.BadParameter(
+            f"fault kinds must be among {','.join(FAULT_KINDS)}, got {value!r}"
+        )
+    return kinds
+
+
+@click.command(
+    name="kapso-fake",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Serves the API under the spec's base path, e.g. http://127.0.0.1:8080/platform/v1.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option(
+    "--contacts", type=click.IntRange(min=0), default=1000, show_default=True,
+    help="Contacts to generate.",
+)  # fmt: skip
+@click.option(
+    "--data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.jsonl",
+    help="Serve the contacts of `kapso-contacts list --all --format jsonl` instead.",
+)  # fmt: skip
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the data and of the faults."
+)
+@click.option(
+    "--api-key", "api_keys", multiple=True, metavar="KEY",
+    help="An accepted key (repeatable); without one, a key is generated and printed.",
+)  # fmt: skip
+@click.option(
+    "--db", type=click.Path(dir_okay=False), metavar="PATH",
+    help="SQLite file to rebuild and serve [default: in memory].",
+)  # fmt: skip
+@click.option(
+    "--rate-limit", type=click.IntRange(min=1), metavar="N",
+    help="Requests per window per key [default: no limit].",
+)  # fmt: skip
+@click.option(
+    "--rate-window", type=click.FloatRange(min=0.1), metavar="SECONDS",
+    help="Length of a rate-limit window [default: the spec's, Kapso's minute].",
+)  # fmt: skip
+@click.option(
+    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="F",
+    help="Share of requests (0..1) answered with an injected fault.",
+)  # fmt: skip
+@click.option(
+    "--fault-kinds", default=",".join(FAULT_KINDS), show_default=True, metavar="K,K",
+    callback=_fault_kinds, help="Faults to draw from.",
+)  # fmt: skip
+@click.option(
+    "--fault-retry-after", type=click.IntRange(min=0), default=1, show_default=True,
+    metavar="S", help="Retry-After of an injected 429.",
+)  # fmt: skip
+@click.option(
+    "--fault-delay", type=click.FloatRange(min=0), default=0.2, show_default=True,
+    metavar="S", help="Seconds an injected delay lasts.",
+)  # fmt: skip
+@click.option(
+    "--mutant", type=click.Choice(sorted(MUTANTS)), metavar="NAME",
+    help="Serve with one contract violation (mutation gauge; see --list-mutants).",
+)  # fmt: skip
+@click.option("--list-mutants", is_flag=True, help="List the mutants and exit.")
+@click.option(
+    "--log-level", type=click.Choice(_LEVELS), default="info", show_default=True,
+    help="uvicorn's; below info the access log is off.",
+)  # fmt: skip
+def serve(
+    *,
+    host: str,
+    port: int,
+    contacts: int,
+    data: Path | None,
+    seed: int,
+    api_keys: tuple[str, ...],
+    db: str | None,
+    rate_limit: int | None,
+    rate_window: float | None,
+    fault_rate: float,
+    fault_kinds: tuple[str, ...],
+    fault_retry_after: int,
+    fault_delay: float,
+    mutant: str | None,
+    list_mutants: bool,
+    log_level: str,
+) -> None:
+    """A faithful fake of Kapso's WhatsApp List contacts API."""
+    if list_mutants:
+        click.echo(describe_mutants())
         return
-    keys: list[str] = args.api_key or []
+    keys = list(api_keys)
     if not keys:
         keys = [f"kfake_{secrets.token_urlsafe(24)}"]
         # The one key ever printed: the user has no other way to learn it.
-        print(f"kapso-fake: no --api-key given; generated API key: {keys[0]}", file=sys.stderr)
+        click.echo(f"kapso-fake: no --api-key given; generated API key: {keys[0]}", err=True)
     faults = FaultConfig(
-        rate=args.fault_rate,
-        seed=args.seed,
-        kinds=tuple(args.fault_kinds.split(",")),
-        retry_after=args.fault_retry_after,
-        delay=args.fault_delay,
+        rate=fault_rate,
+        seed=seed,
+        kinds=fault_kinds,
+        retry_after=fault_retry_after,
+        delay=fault_delay,
     )
     started = time.perf_counter()
     store = None
-    if args.data is not None:
-        store = ContactStore(path=args.db, seed=args.seed)
+    if data is not None:
+        store = ContactStore(path=db, seed=seed)
         try:
-            store.replace(read_jsonl(args.data, store.contract))
+            store.replace(read_jsonl(str(data), store.contract))
         except ValueError as exc:  # DataError (a bad line), or two contacts at one place
-            print(f"kapso-fake: {exc}", file=sys.stderr)
+            click.echo(f"kapso-fake: {exc}", err=True)
             raise SystemExit(2) from None
     app = create_app(
         api_keys=keys,
-        contacts=args.contacts,
-        seed=args.seed,
-        rate_limit=args.rate_limit,
-        rate_window=args.rate_window,
-        db_path=args.db,
+        contacts=contacts,
+        seed=seed,
+        rate_limit=rate_limit,
+        rate_window=rate_window,
+        db_path=db,
         store=store,
         faults=faults,
     )
-    source = args.data or f"seed {args.seed}"
-    print(
+    source = data or f"seed {seed}"
+    click.echo(
         f"kapso-fake: {app.store.count()} contacts ({source}) loaded in "
         f"{time.perf_counter() - started:.1f} s; serving "
-        f"http://{args.host}:{args.port}{app.contract.path}",
-        file=sys.stderr,
-        flush=True,
+        f"http://{host}:{port}{app.contract.path}",
+        err=True,
     )
+    sys.stderr.flush()
     # A mutant (a deliberate contract violation, for the mutation gauge) wraps the
     # app from outside; the fake itself never knows.
-    served = app if args.mutant is None else apply_mutant(app, args.mutant, api_keys=keys)
-    access_log = _LEVELS.index(args.log_level) >= _LEVELS.index("info")
+    served = app if mutant is None else apply_mutant(app, mutant, api_keys=keys)
     uvicorn.run(
         served,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=access_log,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=_LEVELS.index(log_level) >= _LEVELS.index("info"),
         server_header=False,  # Kapso's answers do not name uvicorn
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kapso-fake", description="A faithful fake of Kapso's WhatsApp contacts API."
-    )
-    add = parser.add_argument
-    add("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    add("--port", type=_bounded(int, 0, 65535), default=8080, help="port (default 8080)")
-    add("--contacts", type=_bounded(int, 0, None), default=1000, help="contacts to generate")
-    add("--data", metavar="FILE.jsonl",
-        help="serve the contacts of `kapso-contacts list --all --format jsonl`")  # fmt: skip
-    add("--seed", type=int, default=1, help="seed of the data and of the faults (default 1)")
-    add("--api-key", action="append", metavar="KEY", help="accepted key (repeatable)")
-    add("--db", metavar="PATH", help="SQLite file to rebuild and serve (default: in memory)")
-    add("--rate-limit", type=_bounded(int, 1, None), metavar="N",
-        help="requests per window per key")  # fmt: skip
-    add("--rate-window", type=_bounded(float, 0.1, None), metavar="SECONDS",
-        help="length of a rate-limit window (default: the spec's, Kapso's minute)")  # fmt: skip
-    add("--fault-rate", type=_bounded(float, 0, 1), default=0.0, metavar="F",
-        help="share of requests (0..1) answered with an injected fault (default 0)")  # fmt: skip
-    add("--fault-kinds", default=",".join(FAULT_KINDS), metavar="K,K",
-        help=f"faults to draw from (default {','.join(FAULT_KINDS)})")  # fmt: skip
-    add("--fault-retry-after", type=_bounded(int, 0, None), default=1, metavar="S",
-        help="Retry-After of an injected 429 (default 1)")  # fmt: skip
-    add("--fault-delay", type=_bounded(float, 0, None), default=0.2, metavar="S",
-        help="seconds an injected delay lasts (default 0.2)")  # fmt: skip
-    add("--mutant", choices=sorted(MUTANTS), metavar="NAME",
-        help="serve with one contract violation (mutation gauge; see --list-mutants)")  # fmt: skip
-    add("--list-mutants", action="store_true", help="list the mutants and exit")
-    add("--log-level", default="info", choices=_LEVELS,
-        help="uvicorn's; below info the access log is off (default info)")  # fmt: skip
-    return parser
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point (``argv``: the arguments, for tests and embedding).
 
-
-_Number = TypeVar("_Number", int, float)
-
-
-def _bounded(kind: type[_Number], low: float, high: float | None) -> Callable[[str], _Number]:
-    def parse(text: str) -> _Number:
-        try:
-            value = kind(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
-        if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"at least {low}"
-            raise argparse.ArgumentTypeError(f"must be {span}, got {text}")
-        return value
-
-    return parse
+    Returns when the server stops; a usage error exits with status 2.
+    """
+    try:
+        serve.main(
+            args=None if argv is None else list(argv),
+            prog_name="kapso-fake",
+            standalone_mode=False,
+        )
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.exceptions.Abort:
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

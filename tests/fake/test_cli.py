@@ -81,12 +81,18 @@ def test_bad_options_exit_with_usage(
     with pytest.raises(SystemExit) as exited:
         cli.main(argv)
     assert exited.value.code == 2
-    assert "usage: kapso-fake" in capsys.readouterr().err
+    assert "Usage: kapso-fake" in capsys.readouterr().err
 
 
-def test_unknown_fault_kind_is_refused(served: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="fault kinds"):
+def test_unknown_fault_kind_is_a_usage_error_not_a_traceback(
+    served: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
         cli.main(["--api-key", "k", "--fault-kinds", "500,418"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "fault kinds must be among" in err and "Traceback" not in err
+    assert "app" not in served
 
 
 def _exported(app: FakeApp, path: Path) -> Path:
