@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,10 @@ def generate(output: Path, spec: Path = SPEC) -> None:
         "--output-path",
         str(output),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # The generator's post-hooks run `ruff`: the pinned one, beside this interpreter.
+    tools = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": tools + os.pathsep + os.environ.get("PATH", "")}
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         sys.exit(f"generation failed:\n{result.stdout}{result.stderr}")
     loaded = yaml.safe_load(spec.read_text(encoding="utf-8"))
