@@ -89,6 +89,7 @@ def serve_process(
     log: Path | None = None,
     ready_timeout: float = 60.0,
     env: Mapping[str, str] | None = None,
+    python: str | Path | None = None,
 ) -> Iterator[LoopbackServer]:
     """Run ``python -m kapso_fake`` on a free loopback port for the length of the block.
 
@@ -99,6 +100,8 @@ def serve_process(
             to explain a failed start).
         ready_timeout: seconds to wait for the first answer.
         env: variables added to this process's environment for the server.
+        python: the interpreter to run it with (another virtualenv's, say);
+            by default this one.
 
     Yields:
         The server; stopped by SIGTERM (SIGKILL after ``STOP_TIMEOUT``) on the way out.
@@ -109,7 +112,8 @@ def serve_process(
     """
 
     def start(port: int) -> ProcessServer:
-        argv = [sys.executable, "-m", "kapso_fake", "--host", HOST, "--port", str(port)]
+        interpreter = str(python or sys.executable)
+        argv = [interpreter, "-m", "kapso_fake", "--host", HOST, "--port", str(port)]
         return ProcessServer([*argv, "--log-level", "warning", *cli_args], log, env)
 
     with serving(start, default_contract(), ready_timeout) as server:

@@ -16,7 +16,6 @@ from kapso_contract import runner
 from ._runs import run_suite
 
 ROOT = Path(__file__).resolve().parents[2]
-UV = ROOT / ".tools" / "uv" / "bin" / "uv"
 
 
 def test_a_source_checkout_runs_its_own_contract_tests() -> None:
@@ -24,23 +23,6 @@ def test_a_source_checkout_runs_its_own_contract_tests() -> None:
     args = runner.pytest_args(ROOT / "contract_tests", ["-x"])
     # The runner's configuration, never the one of the directory it runs in.
     assert args[1:3] == ["-c", str(runner.CONFIG)] and args[-1] == "-x"
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's wheel, built by the pinned uv (hatchling, offline once cached)."""
-    if not UV.is_file():
-        pytest.fail(f"{UV} is missing: run `make install` first")
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [str(UV), "build", "--wheel", "--out-dir", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1"},
-    )
-    (built,) = out.glob("kapso_contacts-*.whl")
-    return built
 
 
 def test_the_wheel_carries_the_suite_the_runner_and_the_spec(wheel: Path) -> None:
