@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+
+from kapso_fake.cursor import encode_cursor
 
 from ._load import LoadResult
 from ._proc import API_KEY, CONTACTS_PATH, Server, serve_fake
@@ -19,12 +19,6 @@ LIMIT = 20
 _OLDEST = ("2000-01-01T00:00:00.000000Z", "00000000-0000-4000-8000-000000000000")
 FILTER = "profile_name_contains=john"
 LEGACY_PER_PAGE = 100
-
-
-def cursor(created_at: str, contact_id: str) -> str:
-    """Return a cursor in the documented format (Base64 of the JSON keyset)."""
-    payload = {"values": [created_at, contact_id], "columns": ["created_at", "id"]}
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
 
 
 def deep_cursor(base_url: str, limit: int = LIMIT) -> str:
@@ -38,7 +32,7 @@ def deep_cursor(base_url: str, limit: int = LIMIT) -> str:
     url = base_url + CONTACTS_PATH
     with httpx.Client(timeout=60) as client:
         body = client.get(
-            url, params={"limit": limit + 1, "before": cursor(*_OLDEST)}, headers=headers
+            url, params={"limit": limit + 1, "before": encode_cursor(*_OLDEST)}, headers=headers
         ).json()
         after = body["paging"]["cursors"]["before"]
         check = client.get(url, params={"limit": limit, "after": after}, headers=headers).json()

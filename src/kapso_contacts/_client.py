@@ -78,8 +78,8 @@ class KapsoContacts(BaseClient):
         """Fetch one page of contacts (newest first); iterate it to walk the rest.
 
         Args:
-            limit: Contacts per page, in ``limit``'s range in the spec (1 to 100);
-                default: the documented default (20).
+            limit: Contacts per page, within ``limit``'s range in the spec; by
+                default the spec's documented default.
             after: Start after this cursor (a page's ``next_cursor``): older contacts.
             before: Start before this cursor (a page's ``previous_cursor``): newer
                 contacts; iterating the page then walks back towards the newest.

@@ -213,7 +213,7 @@ class PermissionDeniedError(APIStatusError):
 class NotFoundError(APIStatusError):
     """404: nothing at this URL; check the base URL."""
 
-    hint = "Check the base URL (KAPSO_BASE_URL); it should end in /platform/v1."
+    hint = f"Check the base URL (KAPSO_BASE_URL); it should end in {default_contract().base_path}."
 
 
 class RateLimitError(APIStatusError):
