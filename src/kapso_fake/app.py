@@ -28,7 +28,7 @@ from .store import ContactStore
 logger = logging.getLogger("kapso_fake")
 
 _METHODS = ("GET", "HEAD")
-Answer = tuple[int, bytes, Headers]
+StatusBodyHeaders = tuple[int, bytes, Headers]
 
 
 @dataclass
@@ -62,7 +62,7 @@ class ContactsEndpoint:
             status, body, headers = 500, error_body("Internal server error"), []
         await respond(send, status, body, headers, head=scope["method"] == "HEAD")
 
-    def answer(self, scope: Scope) -> Answer:
+    def answer(self, scope: Scope) -> StatusBodyHeaders:
         """The status, body and extra headers of the answer to ``scope``."""
         if scope["path"] != self.contract.path:
             return 404, self._not_found, []
