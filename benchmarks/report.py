@@ -7,6 +7,11 @@ from typing import Any
 
 DEEP_GOAL = 1.5
 RATE_GOAL = 1.05
+#: The fake against Prism, by pair of servers (ours / theirs): quiet against
+#: silent, and both with their default logging.
+MOCK_GOALS = {("fake-quiet", "prism-silent"): 1.5, ("fake", "prism"): 3.0}
+#: The CLI's export against the library's walk, whole processes on one server.
+CLI_GOAL = 0.9
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -86,11 +91,12 @@ def _goals(results: dict[str, Any]) -> list[str]:
         for name, ratio in mock["ratios"].items():
             label, pair = name.split(": ", 1)
             ours, theirs = pair.removesuffix(" rps").split(" / ")
+            goal = MOCK_GOALS.get((ours, theirs), 1.0)
             rows.append(
                 (
-                    f"{ours} req/s >= {theirs} req/s, `{mock['requests'][label]}`",
+                    f"{ours} req/s >= {goal}x {theirs} req/s, `{mock['requests'][label]}`",
                     f"{ratio}x",
-                    _mark(ratio >= 1.0),
+                    _mark(ratio >= goal),
                 )
             )
     sizes = results.get("sizes", {})
@@ -118,6 +124,16 @@ def _goals(results: dict[str, Any]) -> list[str]:
     if "ratios" in client:
         for label, ratio in client["ratios"].items():
             rows.append((f"client {label} (flat: about 1)", f"{ratio}x", _mark(ratio <= 1.25)))
+    if "cli_over_library" in client:
+        ratio = client["cli_over_library"]
+        rows.append(
+            (
+                f"CLI `list --all --format jsonl` >= {CLI_GOAL}x the library's `iter_contacts`"
+                " (contacts/s, whole processes, same server)",
+                f"{ratio}x",
+                _mark(ratio >= CLI_GOAL),
+            )
+        )
     return ["## Goals", "", *_table(("goal", "measured", "status"), rows)]
 
 
@@ -193,7 +209,13 @@ def _client(s: dict[str, Any]) -> list[str]:
         ("`json.loads`", "`ContactList.from_dict(json.loads(...))`", "ratio"),
         [(f"{p['json_loads_us']} us", f"{p['models_us']} us", f"{p['ratio_models_over_json']}x")],
     )
-    out += ["Walking every contact of a `kapso-fake` on loopback (`limit=100`):", ""]
+    out += [
+        "Walking every contact of a `kapso-fake` on loopback (`limit=100`). A process is",
+        "timed from spawn to exit (imports and start-up included, as a user waits for it);",
+        "the library's own walk time is shown beside it. On the large server the library",
+        "and the CLI alternate, median of the rounds.",
+        "",
+    ]
     rows = []
     for label, w in s["walks"].items():
         how = "CLI `list --all --format jsonl`" if "cli" in label else "library `iter_contacts`"
@@ -202,12 +224,24 @@ def _client(s: dict[str, Any]) -> list[str]:
                 label.split()[0],
                 how,
                 w["contacts"],
-                w["seconds"],
-                w["contacts_per_second"],
+                w.get("process_seconds", "-"),
+                w.get("process_contacts_per_second", "-"),
+                "-" if "cli" in label else w["contacts_per_second"],
                 w["peak_rss_mib"],
             )
         )
-    out += _table(("server size", "how", "contacts", "s", "contacts/s", "peak RSS MiB"), rows)
+    out += _table(
+        (
+            "server size",
+            "how",
+            "contacts",
+            "process s",
+            "contacts/s (process)",
+            "contacts/s (walk only)",
+            "peak RSS MiB",
+        ),
+        rows,
+    )
     return out
 
 
