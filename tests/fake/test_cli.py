@@ -16,6 +16,7 @@ import kapso_fake.cli as cli
 from kapso_contacts.cli import CliOverrides
 from kapso_contacts.cli import cli as contacts_cli
 from kapso_fake import FakeApp, create_app
+from kapso_fake._access_log import AccessLog
 from kapso_fake.testing import SyncASGITransport
 
 from .conftest import CONTRACT, KEY, PATH, client_for, walk_cursor
@@ -26,8 +27,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Capture what ``main`` would hand to uvicorn."""
     seen: dict[str, Any] = {}
 
-    def run(app: FakeApp, **kwargs: Any) -> None:
-        seen.update(kwargs, app=app)
+    def run(app: FakeApp | AccessLog, **kwargs: Any) -> None:
+        # At the default log level the app is served behind the access log.
+        seen.update(kwargs, app=app.app if isinstance(app, AccessLog) else app)
 
     monkeypatch.setattr(uvicorn, "run", run)
     return seen
