@@ -28,18 +28,14 @@ from ._bodies import (
     schema_checker,
     schema_problems,
 )
+from ._contract import Contract
 from ._load import ContractError, build_contract, packaged_spec, read_spec
 from ._model import (
     Booleans,
     ContactField,
-    Contract,
-    CursorMode,
-    FieldPath,
     Filter,
-    LegacyMode,
     Mode,
     OrderKey,
-    Pagination,
     Parameter,
     Provenance,
     QuerySyntax,
@@ -47,6 +43,7 @@ from ._model import (
     Refusal,
     Rule,
 )
+from ._pagination import CursorMode, FieldPath, LegacyMode, Pagination
 from ._query import Assessment, Refused, assess, read_value, shown, to_query_value
 from ._timestamps import Instant, format_timestamp, parse_rfc3339
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from kapso_contacts_api import models
 
-from ._model import Contract
+from ._contract import Contract
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -9,17 +9,13 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from ._contract import Contract
 from ._model import (
     Booleans,
     ContactField,
-    Contract,
-    CursorMode,
-    FieldPath,
     Filter,
     Kind,
-    LegacyMode,
     OrderKey,
-    Pagination,
     Parameter,
     Provenance,
     QuerySyntax,
@@ -27,6 +23,7 @@ from ._model import (
     Refusal,
     Rule,
 )
+from ._pagination import CursorMode, FieldPath, LegacyMode, Pagination
 
 #: The spec as `make generate` ships it inside the generated package.
 PACKAGED_SPEC = "openapi.json"

@@ -15,7 +15,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from ._model import Contract, Mode, Parameter, Provenance
+from ._contract import Contract
+from ._model import Mode, Parameter, Provenance
 from ._timestamps import Instant, format_timestamp, parse_rfc3339
 
 #: Digits an integer may have before ``int()`` of it is refused outright (slow or huge).
