@@ -14,6 +14,7 @@ import uvicorn
 from ._faults import FAULT_KINDS, FaultConfig
 from ._jsonl import read_jsonl
 from .app import create_app
+from .data import SHAPES
 from .mutants import MUTANTS, apply_mutant, describe_mutants
 from .store import ContactStore
 
@@ -52,13 +53,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         api_keys=keys,
         contacts=args.contacts,
         seed=args.seed,
+        shape=args.shape,
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         db_path=args.db,
         store=store,
         faults=faults,
     )
-    source = args.data or f"seed {args.seed}"
+    source = args.data or f"seed {args.seed}, {args.shape}"
     print(
         f"kapso-fake: {app.store.count()} contacts ({source}) loaded in "
         f"{time.perf_counter() - started:.1f} s; serving "
@@ -91,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--data", metavar="FILE.jsonl",
         help="serve the contacts of `kapso-contacts list --all --format jsonl`")  # fmt: skip
     add("--seed", type=int, default=1, help="seed of the data and of the faults (default 1)")
+    add("--shape", choices=SHAPES, default=SHAPES[0],
+        help="creation times: mixed (default), sparse (a day apart), dense (ties)")  # fmt: skip
     add("--api-key", action="append", metavar="KEY", help="accepted key (repeatable)")
     add("--db", metavar="PATH", help="SQLite file to rebuild and serve (default: in memory)")
     add("--rate-limit", type=_bounded(int, 1, None), metavar="N",
