@@ -37,6 +37,8 @@ class Edge:
     query: dict[str, str]
     provenance: Provenance
     keyword: str
+    id: str
+    """The edge by its role, not its value: `limit maximum+1`, `largest window`."""
 
     @property
     def label(self) -> str:
@@ -53,19 +55,28 @@ def edges(contract: Contract) -> list[Edge]:
             continue
         low, high = parameter.minimum, parameter.maximum
         if low is not None:
-            for value in (low, low - 1):
-                found.append(_edge(parameter, value, "minimum"))
+            for value, role in ((low, "minimum"), (low - 1, "minimum-1")):
+                found.append(_edge(parameter, value, "minimum", role))
         if high is not None:
-            for value in (high, high + 1, 2 * high):
-                found.append(_edge(parameter, value, "maximum"))
+            for value, role in (
+                (high, "maximum"),
+                (high + 1, "maximum+1"),
+                (2 * high, "2x maximum"),
+            ):
+                found.append(_edge(parameter, value, "maximum", role))
     window = _largest_window(contract)
     if window is not None:
         found.append(window)
     return found
 
 
-def _edge(parameter: Parameter, value: int, keyword: str) -> Edge:
-    return Edge({parameter.name: str(value)}, parameter.source_of(keyword), keyword)
+def _edge(parameter: Parameter, value: int, keyword: str, role: str) -> Edge:
+    return Edge(
+        {parameter.name: str(value)},
+        parameter.source_of(keyword),
+        keyword,
+        f"{parameter.name} {role}",
+    )
 
 
 def _largest_window(contract: Contract) -> Edge | None:
@@ -78,7 +89,8 @@ def _largest_window(contract: Contract) -> Edge | None:
     last = min(page.maximum, legacy.max_window // size)
     if last < (page.minimum or legacy.first_page):
         return None
-    return Edge({page.name: str(last), per_page.name: str(size)}, legacy.window, "max-window")
+    query = {page.name: str(last), per_page.name: str(size)}
+    return Edge(query, legacy.window, "max-window", "largest window")
 
 
 def unreadable(contract: Contract) -> Iterator[tuple[str, str]]:

@@ -18,6 +18,7 @@ from kapso_contacts.contract import Contract, Filter
 
 from . import _filter_model
 from ._api import Api
+from ._response_checks import in_order
 from ._spec import identity_field
 from ._walk import cursor_walk, largest_page
 
@@ -109,9 +110,31 @@ def load_anchor(api: Api) -> Anchor:
     """Read the newest contacts: two cursor pages of the largest size."""
     size = largest_page(api)
     pages = cursor_walk(
-        api, {}, size, max_contacts=ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES
+        api, {}, size, ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES, checked=False
     )
+    # Windows are cut by position: the newest contacts must come in the contract's order.
+    in_order(api.contract, pages.contacts)
     return Anchor(api.contract, pages.contacts)
+
+
+def window_of_size(anchor: Anchor, size: int, start: int = 0) -> Window | None:
+    """The first window from `start` on holding exactly `size` anchor contacts (ties shift it)."""
+    last = len(anchor.contacts) - 1
+    for newer in range(start, last):
+        older = newer + size + 1
+        if older > last:
+            return None
+        found = window(anchor, newer, older)
+        if len(found.expected) == size:
+            return found
+    return None
+
+
+def widest_window(anchor: Anchor) -> Window | None:
+    """The window between the newest and the oldest anchor contact (None: fewer than 3)."""
+    if len(anchor.contacts) < 3:
+        return None
+    return window(anchor, 0, len(anchor.contacts) - 1)
 
 
 def window(anchor: Anchor, newer: int, older: int) -> Window:

@@ -122,7 +122,7 @@ def test_date_bounds_are_exclusive_at_real_boundaries(
     )
 
 
-@_budget.cost(_budget.WALK)
+@_budget.cost(_budget.RECIPE)
 @pytest.mark.parametrize("recipe", sorted(RECIPES))
 def test_each_filter_is_sound_and_complete_on_the_newest_contacts(
     api: Api, anchor: Anchor, recipe: str

@@ -12,12 +12,14 @@ import base64
 
 import pytest
 
-from kapso_contacts.contract import Assessment, Provenance, to_query_value
+from kapso_contacts.contract import Provenance
 
-from ._api import Api, Reply
-from ._findings import check_each, promise
+from . import _budget
+from ._api import Api
+from ._findings import check_each
 from ._probes import rule_triggers, string_filters
-from ._refusals import expect_refusal, expect_verdict, snippet
+from ._readings import expect_read_as
+from ._refusals import expect_verdict
 from ._spec import suite_contract
 
 CONTRACT = suite_contract()
@@ -44,33 +46,7 @@ def issued_cursors(api: Api) -> dict[str, str]:
     return {cursor.after.name: after, cursor.before.name: before}
 
 
-def canonical(api: Api, verdict: Assessment) -> Reply:
-    """The answer to the query as the contract reads it, written out plainly."""
-    contract = api.contract
-    return api.raw(
-        {n: to_query_value(contract, contract.parameters[n], v) for n, v in verdict.values.items()}
-    )
-
-
-def expect_read_as(api: Api, reply: Reply, provenance: Provenance, what: str) -> None:
-    """The reply is the contract's reading of its query: refused, or served as the plain query."""
-    verdict = reply.verdict()
-    if verdict.refused:
-        expect_refusal(api.contract, verdict, reply.status, reply.body, what, reply.url)
-        return
-    plain = canonical(api, verdict)
-    promise(
-        (reply.status, reply.ids, _keys(reply)) == (plain.status, plain.ids, _keys(plain)),
-        provenance,
-        f"{what} is answered as {plain.url}; got {reply.status} {snippet(reply.body)}"
-        f" for GET {reply.url}",
-    )
-
-
-def _keys(reply: Reply) -> list[str]:
-    return sorted(reply.body) if isinstance(reply.body, dict) else []
-
-
+@_budget.cost(_budget.SWEEP)
 @pytest.mark.parametrize("rule_id", [rule.id for rule in CONTRACT.rules])
 def test_cross_parameter_rule_is_honoured(api: Api, rule_id: str) -> None:
     """A refusing rule gets the refusal; an ignoring one, the answer without those parameters."""
@@ -91,6 +67,7 @@ def test_cross_parameter_rule_is_honoured(api: Api, rule_id: str) -> None:
     check_each(rule_triggers(api.contract, rule, cursors), check)
 
 
+@_budget.cost(_budget.SWEEP)
 def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
     """A well-formed cursor the server did not issue gets what the contract says (refused)."""
     cursor = api.contract.pagination.cursor
@@ -106,6 +83,7 @@ def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
     check_each([cursor.after.name, cursor.before.name], check)
 
 
+@_budget.cost(_budget.SWEEP)
 def test_a_query_is_read_as_the_contract_says(api: Api) -> None:
     """Unknown parameters, empty filters and repeated parameters read as the contract says."""
     contract = api.contract

@@ -15,7 +15,7 @@ from ._faults import FAULT_KINDS, FaultConfig
 from ._jsonl import read_jsonl
 from .app import create_app
 from .data import SHAPES
-from .mutants import MUTANTS, apply_mutant, describe_mutants
+from .mutants import MUTANTS, apply_mutants, describe_mutants
 from .store import ContactStore
 
 #: uvicorn's levels, quietest first; below ``info`` the access log is off (and costs nothing).
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     # A mutant (a deliberate contract violation, for the mutation gauge) wraps the
     # app from outside; the fake itself never knows.
-    served = app if args.mutant is None else apply_mutant(app, args.mutant, api_keys=keys)
+    served = apply_mutants(app, args.mutant or (), api_keys=keys)
     access_log = _LEVELS.index(args.log_level) >= _LEVELS.index("info")
     uvicorn.run(
         served,
@@ -109,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
         help="Retry-After of an injected 429 (default 1)")  # fmt: skip
     add("--fault-delay", type=_bounded(float, 0, None), default=0.2, metavar="S",
         help="seconds an injected delay lasts (default 0.2)")  # fmt: skip
-    add("--mutant", choices=sorted(MUTANTS), metavar="NAME",
-        help="serve with one contract violation (mutation gauge; see --list-mutants)")  # fmt: skip
+    add("--mutant", action="append", choices=sorted(MUTANTS), metavar="NAME",
+        help="serve with a contract violation (repeatable; see --list-mutants)")  # fmt: skip
     add("--list-mutants", action="store_true", help="list the mutants and exit")
     add("--log-level", default="info", choices=_LEVELS,
         help="uvicorn's; below info the access log is off (default info)")  # fmt: skip
