@@ -4,11 +4,13 @@ Against a server the suite has a request budget (`KAPSO_CONTRACT_MAX_REQUESTS`).
 Three rules keep a small budget honest:
 
 - Cheap, high-yield checks run first (a request or two each: envelopes,
-  ranges, auth), then the deterministic recipes (each filter's meaning, paging
-  both ways at every edge, every spelling of a date bound), then the sweeps
-  (many one-request probes of one kind each: every wrong type, awkward
-  string, rule, query reading), then the Hypothesis properties, then the
-  schema layer (`COST_CLASSES`, applied by conftest).
+  ranges, auth, rules, query readings), then the deterministic recipes (each
+  filter's meaning, paging both ways at every edge, every spelling of a date
+  bound), then the sweeps (one-request probes of one kind over every case:
+  wrong types, awkward strings in every filter, integer spellings, values
+  far past a bound; breadth first, the first case of each before the second
+  of any), then the Hypothesis properties, then the schema layer
+  (`COST_CLASSES`, applied by conftest).
 - Each property and the schema layer gets a share of what is left when it
   starts (`share`): once its share is spent it draws no new example, but its
   first example always runs, so every property is checked at least once.
@@ -60,13 +62,17 @@ class ShareSpent(unittest.SkipTest):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def cost(kind: str) -> Callable[[F], F]:
-    """Put a test in a cost class other than the one conftest would infer."""
+def cost(kind: str, rank: int = 0) -> Callable[[F], F]:
+    """Put a test in a cost class other than the one conftest would infer.
+
+    `rank` orders tests within the class (lower first; collection order after that).
+    """
     if kind not in COST_CLASSES:
         raise ValueError(f"cost class must be one of {COST_CLASSES}, got {kind!r}")
 
     def mark(test: F) -> F:
         test.contract_cost = kind  # type: ignore[attr-defined]
+        test.contract_rank = rank  # type: ignore[attr-defined]
         return test
 
     return mark

@@ -46,25 +46,25 @@ class Edge:
         return "&".join(f"{name}={value}" for name, value in self.query.items())
 
 
-def edges(contract: Contract) -> list[Edge]:
-    """Every integer bound at its edge and one past it (the maximum also far past it),
-    and the largest legacy window the ranges allow."""
+def edges(contract: Contract, *, far: bool = False) -> list[Edge]:
+    """Every integer bound at its edge and one past it, and the largest legacy window the
+    ranges allow; `far`: each maximum far past it instead (twice it)."""
     found: list[Edge] = []
     for parameter in contract.parameters.values():
         if parameter.kind != "integer":
             continue
         low, high = parameter.minimum, parameter.maximum
+        if far:
+            if high is not None:
+                found.append(_edge(parameter, 2 * high, "maximum", "2x maximum"))
+            continue
         if low is not None:
             for value, role in ((low, "minimum"), (low - 1, "minimum-1")):
                 found.append(_edge(parameter, value, "minimum", role))
         if high is not None:
-            for value, role in (
-                (high, "maximum"),
-                (high + 1, "maximum+1"),
-                (2 * high, "2x maximum"),
-            ):
+            for value, role in ((high, "maximum"), (high + 1, "maximum+1")):
                 found.append(_edge(parameter, value, "maximum", role))
-    window = _largest_window(contract)
+    window = None if far else _largest_window(contract)
     if window is not None:
         found.append(window)
     return found
@@ -101,8 +101,9 @@ def unreadable(contract: Contract) -> Iterator[tuple[str, str]]:
 
 
 def string_filters(contract: Contract) -> list[str]:
-    """The filters whose parameter takes any string."""
-    return [n for n in contract.filters if contract.parameters[n].kind == "string"]
+    """The filters whose parameter takes any string, those that transform text (fold case) first."""
+    found = [n for n in contract.filters if contract.parameters[n].kind == "string"]
+    return sorted(found, key=lambda name: not contract.filters[name].case_insensitive)
 
 
 def sample_value(contract: Contract, parameter: Parameter, cursors: dict[str, str]) -> str:

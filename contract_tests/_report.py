@@ -116,7 +116,8 @@ class ContractReport:
         if self.run.strict.assumptions:
             report.outcome = "failed"
             report.longrepr = f"assumption mismatch (KAPSO_CONTRACT_STRICT_ASSUMPTIONS): {text}"
-            self._messages[nodeid] = first_line(self.scrub.text(found[0].line()))
+            line = f"assumption mismatch: {found[0].line()}"
+            self._messages[nodeid] = first_line(self.scrub.text(line))
             if found[0].curl:
                 self._curls[nodeid] = self.scrub.text(found[0].curl)
         else:

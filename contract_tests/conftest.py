@@ -51,6 +51,27 @@ def cost_class(item: pytest.Item) -> str:
     return _budget.PROBE
 
 
+def _order(items: list[pytest.Item]) -> dict[str, tuple[int, int, int]]:
+    """Each item's place: its cost class, then (sweeps) its case number, then its rank.
+
+    Sweeps go breadth first, the first case of every sweep before the second
+    of any: a small budget then tries one value of each kind.
+    """
+    cases: dict[str, int] = {}
+    seen: dict[object, int] = {}
+    for item in items:
+        function = getattr(item, "obj", None)
+        cases[item.nodeid] = seen.get(function, 0)
+        seen[function] = cases[item.nodeid] + 1
+    places = {}
+    for item in items:
+        kind = cost_class(item)
+        rank = getattr(getattr(item, "obj", None), "contract_rank", 0)
+        case = cases[item.nodeid] if kind == _budget.SWEEP else 0
+        places[item.nodeid] = (_budget.COST_CLASSES.index(kind), case, rank)
+    return places
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Seed Hypothesis, skip ground-truth tests off the embedded fake, cheapest checks first.
 
@@ -70,7 +91,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             handle.inner_test = _budget.budgeted(inner, run.ledger, run.record_mismatches)
         if not run.target.in_process and item.get_closest_marker("ground_truth"):
             item.add_marker(pytest.mark.skip(reason="ground truth needs the embedded fake's data"))
-    items.sort(key=lambda item: _budget.COST_CLASSES.index(cost_class(item)))
+    places = _order(items)
+    items.sort(key=lambda item: places[item.nodeid])
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -152,7 +152,7 @@ def _telling_value(parameter: Parameter) -> int:
     return TELLING if low <= TELLING <= high else low
 
 
-@_budget.cost(_budget.SWEEP)
+@_budget.cost(_budget.SWEEP, rank=1)
 @pytest.mark.parametrize(
     ("name", "spelling"), INTEGERS, ids=[f"{name}, {s.label}" for name, s in INTEGERS]
 )

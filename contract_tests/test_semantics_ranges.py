@@ -18,6 +18,7 @@ from ._spec import suite_contract
 
 CONTRACT = suite_contract()
 EDGES = edges(CONTRACT)
+FAR = edges(CONTRACT, far=True)
 UNREADABLE = list(unreadable(CONTRACT))
 
 
@@ -26,6 +27,17 @@ def test_documented_bound_is_accepted_at_its_edge_and_refused_one_past(
     api: Api, edge: Edge
 ) -> None:
     """Every bound of the contract holds exactly at its edge (each traced to its keyword)."""
+    _holds(api, edge)
+
+
+@_budget.cost(_budget.SWEEP, rank=2)
+@pytest.mark.parametrize("edge", FAR, ids=[edge.id for edge in FAR])
+def test_a_value_far_past_a_bound_is_refused(api: Api, edge: Edge) -> None:
+    """Twice a maximum is refused too (a server may check only the first value past it)."""
+    _holds(api, edge)
+
+
+def _holds(api: Api, edge: Edge) -> None:
     reply = api.raw(edge.query)
     verdict = reply.verdict()
     what = f"{edge.label} is {'past' if verdict.refused else 'within'} the range"

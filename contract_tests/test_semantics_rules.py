@@ -14,7 +14,6 @@ import pytest
 
 from kapso_contacts.contract import Provenance
 
-from . import _budget
 from ._api import Api
 from ._findings import check_each
 from ._probes import rule_triggers, string_filters
@@ -46,7 +45,6 @@ def issued_cursors(api: Api) -> dict[str, str]:
     return {cursor.after.name: after, cursor.before.name: before}
 
 
-@_budget.cost(_budget.SWEEP)
 @pytest.mark.parametrize("rule_id", [rule.id for rule in CONTRACT.rules])
 def test_cross_parameter_rule_is_honoured(api: Api, rule_id: str) -> None:
     """A refusing rule gets the refusal; an ignoring one, the answer without those parameters."""
@@ -67,7 +65,6 @@ def test_cross_parameter_rule_is_honoured(api: Api, rule_id: str) -> None:
     check_each(rule_triggers(api.contract, rule, cursors), check)
 
 
-@_budget.cost(_budget.SWEEP)
 def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
     """A well-formed cursor the server did not issue gets what the contract says (refused)."""
     cursor = api.contract.pagination.cursor
@@ -83,7 +80,6 @@ def test_a_cursor_the_server_did_not_issue_is_refused(api: Api) -> None:
     check_each([cursor.after.name, cursor.before.name], check)
 
 
-@_budget.cost(_budget.SWEEP)
 def test_a_query_is_read_as_the_contract_says(api: Api) -> None:
     """Unknown parameters, empty filters and repeated parameters read as the contract says."""
     contract = api.contract
