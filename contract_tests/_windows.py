@@ -107,14 +107,20 @@ def bounded(
 
 
 def load_anchor(api: Api) -> Anchor:
-    """Read the newest contacts: two cursor pages of the largest size."""
+    """Read the newest contacts: two cursor pages of the largest size, whole instants only."""
     size = largest_page(api)
     pages = cursor_walk(
         api, {}, size, ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES, checked=False
     )
     # Windows are cut by position: the newest contacts must come in the contract's order.
     in_order(api.contract, pages.contacts)
-    return Anchor(api.contract, pages.contacts)
+    contacts = pages.contacts
+    # The oldest creation time read may be shared by contacts past the last page read:
+    # drop it, so that every instant of the anchor holds all of its contacts.
+    oldest = [created(api.contract, c) for c in contacts[-1:]]
+    while contacts and created(api.contract, contacts[-1]) in oldest:
+        contacts = contacts[:-1]
+    return Anchor(api.contract, contacts)
 
 
 def window_of_size(anchor: Anchor, size: int, start: int = 0) -> Window | None:
