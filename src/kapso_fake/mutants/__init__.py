@@ -17,7 +17,19 @@ from starlette.types import ASGIApp
 
 from kapso_contacts.contract import default_contract
 
-from . import _auth, _cursor, _filters, _legacy, _ranges, _robustness, _schema, _spellings
+from . import (
+    _auth,
+    _before,
+    _cursor,
+    _filters,
+    _legacy,
+    _ranges,
+    _readings,
+    _robustness,
+    _schema,
+    _spellings,
+    _totals,
+)
 from ._exchange import Answer, Call, Forward, Handler, MutantApp, Server
 from ._model import CATEGORIES, Breaks, Category, Mutant
 
@@ -41,7 +53,19 @@ __all__ = [  # noqa: RUF022 (grouped)
 
 MUTANTS: dict[str, Mutant] = {
     mutant.name: mutant
-    for module in (_filters, _spellings, _cursor, _legacy, _ranges, _schema, _auth, _robustness)
+    for module in (
+        _filters,
+        _spellings,
+        _readings,
+        _cursor,
+        _before,
+        _legacy,
+        _totals,
+        _ranges,
+        _schema,
+        _auth,
+        _robustness,
+    )
     for mutant in module.CATALOGUE
 }
 

@@ -1,4 +1,4 @@
-"""Legacy offset-paging defects: offsets, the last and largest pages, totals and their headers."""
+"""Legacy offset-paging defects in the pages themselves: offsets, the last and largest pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .. import legacy_link_header
 from ._exchange import Answer, Call, Forward, Handler
 from ._facts import CONTRACT, ENVELOPES, TIES, edge, legacy_pages
 from ._listing import (
@@ -16,77 +15,17 @@ from ._listing import (
     legacy_answer,
     legacy_request,
     mode_of,
-    put,
     rank,
-    request_url,
     walk,
     with_items,
 )
 from ._model import Mutant, query_rewrite
+from ._paging import LegacyRewrite, legacy_rewrite, meta_of
 
 _LEGACY = CONTRACT.pagination.legacy
-Rewrite = Callable[[Call, Answer, dict[str, Any]], Answer]
 
 
-def _legacy_pages(rewrite: Rewrite) -> Handler:
-    """Change the correct app's legacy-mode 200 answers."""
-
-    async def handle(call: Call, forward: Forward) -> Answer:
-        answer = await forward(call)
-        if not answer.ok or mode_of(call, body := answer.json()) != "legacy":
-            return answer
-        return rewrite(call, answer, body)
-
-    return handle
-
-
-def _meta(call: Call, body: dict[str, Any], role: str) -> Any:
-    return call.contract.pagination.legacy.meta[role].get(body)
-
-
-def _set(
-    call: Call,
-    answer: Answer,
-    body: dict[str, Any],
-    role: str,
-    value: Any,
-    *,
-    header: bool = True,
-    meta: bool = True,
-) -> tuple[Answer, dict[str, Any]]:
-    """Set a `meta` role and/or the header carrying it."""
-    legacy = call.contract.pagination.legacy
-    if meta:
-        put(body, legacy.meta[role].parts, value)
-    name = legacy.header_for(role)
-    if header and name is not None:
-        answer = answer.with_header(name, str(value))
-    return answer, body
-
-
-def _counted(change: Callable[[int, int], tuple[int, int]]) -> Rewrite:
-    """Totals changed by ``change(total, per_page) -> (total, pages)``, in meta and headers."""
-
-    def rewrite(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
-        total, pages = change(
-            int(_meta(call, body, "total-count")), int(_meta(call, body, "per-page"))
-        )
-        answer, body = _set(call, answer, body, "total-count", total)
-        answer, body = _set(call, answer, body, "total-pages", pages)
-        return answer.with_json(body)
-
-    return rewrite
-
-
-def _header_only(role: str, value: Callable[[Call, dict[str, Any]], Any]) -> Rewrite:
-    def rewrite(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
-        answer, _ = _set(call, answer, body, role, value(call, body), meta=False)
-        return answer
-
-    return rewrite
-
-
-def _items(change: Callable[[Call, dict[str, Any], list[Contact]], list[Contact]]) -> Rewrite:
+def _items(change: Callable[[Call, dict[str, Any], list[Contact]], list[Contact]]) -> LegacyRewrite:
     def rewrite(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
         return answer.with_json(with_items(call, body, change(call, body, items_of(call, body))))
 
@@ -126,36 +65,6 @@ def _ties_ascending(call: Call, body: dict[str, Any], items: list[Contact]) -> l
     return sorted(items, key=lambda c: (rank(call, key_of(call, c))[:-1], key_of(call, c)[-1]))
 
 
-async def _unfiltered_totals(call: Call, forward: Forward) -> Answer:
-    answer = await forward(call)
-    if not answer.ok or mode_of(call, body := answer.json()) != "legacy":
-        return answer
-    legacy = call.contract.pagination.legacy
-    bare = await forward(call.only(p.name for p in legacy.parameters))
-    if not bare.ok:
-        return answer
-    everyone = bare.json()
-    for role in ("total-count", "total-pages"):
-        answer, body = _set(call, answer, body, role, _meta(call, everyone, role))
-    return answer.with_json(body)
-
-
-def _more_links(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
-    """A `Link` counting one page more than there is: rel=next on the last page."""
-    legacy = call.contract.pagination.legacy
-    name = legacy.header_for("links")
-    if name is None:
-        return answer
-    page, per_page = int(_meta(call, body, "page")), int(_meta(call, body, "per-page"))
-    pages = int(_meta(call, body, "total-pages")) + 1
-    return answer.with_header(
-        name,
-        legacy_link_header(
-            call.contract, request_url(call, answer), call.query, page, per_page, pages
-        ),
-    )
-
-
 def _page_shift(when: Callable[[Call, int, int], bool]) -> Callable[[Call], Call]:
     """Ask for the next page where ``when(call, page, per_page)``: a limit off by one."""
 
@@ -179,12 +88,6 @@ def _per_page_when_absent(call: Call) -> Call:
     return call.with_param(legacy.per_page.name, str(legacy.per_page.maximum))
 
 
-def _zero_based(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
-    first = call.contract.pagination.legacy.first_page
-    answer, body = _set(call, answer, body, "page", int(_meta(call, body, "page")) - first)
-    return answer.with_json(body)
-
-
 CATALOGUE: tuple[Mutant, ...] = (
     Mutant(
         "legacy-offset-off-by-one",
@@ -200,70 +103,8 @@ CATALOGUE: tuple[Mutant, ...] = (
         "legacy mode breaks created_at ties by ascending id, cursor mode by descending id",
         "documented",
         (TIES,),
-        _legacy_pages(_items(_ties_ascending)),
+        legacy_rewrite(_items(_ties_ascending)),
         needs=("ties",),
-    ),
-    Mutant(
-        "total-count-ignores-filters",
-        "legacy",
-        "legacy totals (meta and X-Total*) count every contact, not the filtered ones",
-        "documented",
-        (legacy_pages("maximum"),),
-        _unfiltered_totals,
-    ),
-    Mutant(
-        "total-count-off-by-one",
-        "legacy",
-        "legacy totals count one contact more than match (meta and X-Total)",
-        "documented",
-        (legacy_pages("maximum"),),
-        _legacy_pages(
-            _counted(lambda total, per_page: (total + 1, math.ceil((total + 1) / per_page)))
-        ),
-    ),
-    Mutant(
-        "total-pages-floor",
-        "legacy",
-        "total_pages rounds down (total_count // per_page), in meta and X-Total-Pages",
-        "documented",
-        (legacy_pages("maximum"), ENVELOPES),
-        _legacy_pages(_counted(lambda total, per_page: (total, total // per_page))),
-    ),
-    Mutant(
-        "total-pages-one-too-many-on-exact-multiples",
-        "legacy",
-        "total_pages is total_count // per_page + 1: one too many when per_page divides the total",
-        "documented",
-        (legacy_pages("maximum-1"), legacy_pages("minimum")),
-        _legacy_pages(_counted(lambda total, per_page: (total, total // per_page + 1))),
-    ),
-    Mutant(
-        "x-total-is-page-size",
-        "legacy",
-        "the X-Total header counts the items on the page, not the matching contacts",
-        "documented",
-        (legacy_pages("maximum"), ENVELOPES),
-        _legacy_pages(_header_only("total-count", lambda call, body: len(items_of(call, body)))),
-    ),
-    Mutant(
-        "x-per-page-is-the-default",
-        "legacy",
-        "the X-Per-Page header always says the default page size",
-        "documented",
-        (legacy_pages("maximum"),),
-        _legacy_pages(
-            _header_only(
-                "per-page", lambda call, body: call.contract.pagination.legacy.per_page.default
-            )
-        ),
-    ),
-    Mutant(
-        "meta-page-zero-based",
-        "legacy",
-        "meta.page and X-Page count pages from 0",
-        "documented",
-        (legacy_pages("minimum"), ENVELOPES),
-        _legacy_pages(_zero_based),
     ),
     Mutant(
         "legacy-last-page-dropped-when-short",
@@ -271,10 +112,10 @@ CATALOGUE: tuple[Mutant, ...] = (
         "a legacy page holding fewer than per_page contacts comes back empty",
         "documented",
         (legacy_pages("maximum"),),
-        _legacy_pages(
+        legacy_rewrite(
             _items(
                 lambda call, body, items: (
-                    [] if len(items) < int(_meta(call, body, "per-page")) else items
+                    [] if len(items) < int(meta_of(call, body, "per-page")) else items
                 )
             )
         ),
@@ -285,11 +126,11 @@ CATALOGUE: tuple[Mutant, ...] = (
         "per_page at its maximum serves one contact less (meta still says the maximum)",
         "documented",
         (legacy_pages("maximum"),),
-        _legacy_pages(
+        legacy_rewrite(
             _items(
                 lambda call, body, items: (
                     items[:-1]
-                    if int(_meta(call, body, "per-page"))
+                    if int(meta_of(call, body, "per-page"))
                     == call.contract.pagination.legacy.per_page.maximum
                     else items
                 )
@@ -303,14 +144,6 @@ CATALOGUE: tuple[Mutant, ...] = (
         "documented",
         (legacy_pages("default"), ENVELOPES),
         query_rewrite(_per_page_when_absent),
-    ),
-    Mutant(
-        "link-next-on-the-last-page",
-        "legacy",
-        "the Link header counts one page too many: rel=next on the last page",
-        "documented",
-        (legacy_pages("maximum"),),
-        _legacy_pages(_more_links),
     ),
     Mutant(
         "page-past-the-end-repeats-the-last",

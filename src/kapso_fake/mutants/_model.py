@@ -10,11 +10,12 @@ from ._exchange import Answer, Call, Forward, Handler
 from ._listing import items_of, with_items
 
 Category = Literal[
-    "filter", "spelling", "cursor", "legacy", "range", "schema", "auth", "robustness"
+    "filter", "spelling", "reading", "cursor", "legacy", "range", "schema", "auth", "robustness"
 ]
 CATEGORIES: tuple[Category, ...] = (
     "filter",
     "spelling",
+    "reading",
     "cursor",
     "legacy",
     "range",

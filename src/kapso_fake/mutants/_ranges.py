@@ -1,5 +1,4 @@
-"""Range and reading defects: bounds not enforced or enforced one off, values clamped, refused
-combinations accepted, and the silent parts of the docs read otherwise (`assumed`)."""
+"""Range defects: bounds not enforced or enforced one off, values clamped, the legacy limit."""
 
 from __future__ import annotations
 
@@ -14,17 +13,12 @@ from kapso_contacts.contract import Parameter, error_body_schema
 from ._exchange import Answer, Call, Forward, Handler
 from ._facts import (
     CONTRACT,
-    ENVELOPES,
     LEGACY_LIMIT,
-    QUERY,
-    UNISSUED,
     edge,
-    pagination_names,
     paging,
     refused,
-    rule,
 )
-from ._listing import legacy_answer, reserve, walk
+from ._listing import legacy_answer, walk
 from ._model import Mutant, query_rewrite
 
 _CURSOR, _LEGACY = CONTRACT.pagination.cursor, CONTRACT.pagination.legacy
@@ -39,17 +33,8 @@ def _legacy_refusal(call: Call, answer: Answer) -> dict[str, Any] | None:
         body = answer.json()
     except ValueError:
         return None
-    if not isinstance(body, dict) or legacy.limit_error_body not in _schemas(call, body):
-        return None
-    return body
-
-
-def _schemas(call: Call, body: Any) -> list[str]:
-
-    found = error_body_schema(
-        call.contract, call.contract.pagination.legacy.limit_error_status, body
-    )
-    return [found] if found else []
+    found = error_body_schema(call.contract, legacy.limit_error_status, body)
+    return body if isinstance(body, dict) and found == legacy.limit_error_body else None
 
 
 def _integer(call: Call, parameter: Parameter) -> int | None:
@@ -137,72 +122,6 @@ async def _generic_body(call: Call, forward: Forward) -> Answer:
 async def _as_422(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
     return answer.with_json(answer.json(), status=422) if _legacy_refusal(call, answer) else answer
-
-
-def _cursor_wins(call: Call) -> Call:
-    pagination = call.contract.pagination
-    if any(call.has(p.name) for p in pagination.cursor.parameters):
-        return call.only(
-            n for n, _ in call.query if n not in {p.name for p in pagination.legacy.parameters}
-        )
-    return call
-
-
-def _after_wins(call: Call) -> Call:
-    cursor = call.contract.pagination.cursor
-    return call.with_param(cursor.before.name, None) if call.has(cursor.after.name) else call
-
-
-async def _unissued_422(call: Call, forward: Forward) -> Answer:
-    """A cursor the server did not issue gets a 422 (as Kapso's other endpoints answer)."""
-    answer = await forward(call)
-    cursor = call.contract.pagination.cursor
-    if answer.status != call.contract.refusal.status:
-        return answer
-    try:
-        body = models.Error.from_dict(answer.json())
-    except (ValueError, KeyError, TypeError):
-        return answer
-    if body.parameter in (cursor.after.name, cursor.before.name):
-        return answer.with_json(answer.json(), status=422)
-    return answer
-
-
-def _bare_in_cursor_mode(call: Call) -> Call:
-    if any(call.has(name) for name in pagination_names(call.contract)):
-        return call
-    limit = call.contract.pagination.cursor.limit
-    return call.with_param(limit.name, str(limit.default))
-
-
-async def _unknown_refused(call: Call, forward: Forward) -> Answer:
-    unknown = [name for name, _ in call.query if name not in call.contract.parameters]
-    if unknown:
-        return await refused(call, forward, unknown[0], f"unknown parameter {unknown[0]}")
-    return await forward(call)
-
-
-async def _empty_filter_matches_nothing(call: Call, forward: Forward) -> Answer:
-    answer = await forward(call)
-    empty = [name for name in call.contract.filters if call.get(name) == ""]
-    if not answer.ok or not empty:
-        return answer
-    return reserve(call, [], answer)
-
-
-def _first_wins(call: Call) -> Call:
-    seen: dict[str, str] = {}
-    for name, value in call.query:
-        seen.setdefault(name, value)
-    return call.with_query(seen.items())
-
-
-_MIXED = next(
-    r.id for r in CONTRACT.rules if r.triggered_by({_LEGACY.page.name, _CURSOR.limit.name})
-)
-_BOTH = next(
-    r.id for r in CONTRACT.rules if r.triggered_by({_CURSOR.after.name, _CURSOR.before.name})
-)
 
 
 CATALOGUE: tuple[Mutant, ...] = (
@@ -295,61 +214,5 @@ CATALOGUE: tuple[Mutant, ...] = (
         "documented",
         (edge(f"{_LEGACY.page.name} maximum+1"), f"{LEGACY_LIMIT}[default]"),
         _as_422,
-    ),
-    Mutant(
-        "mixed-modes-accepted",
-        "range",
-        "page/per_page next to limit/after/before are silently dropped instead of refused",
-        "assumed",
-        (rule(_MIXED),),
-        query_rewrite(_cursor_wins),
-    ),
-    Mutant(
-        "before-with-after-accepted",
-        "range",
-        "before next to after is silently dropped instead of refused",
-        "assumed",
-        (rule(_BOTH),),
-        query_rewrite(_after_wins),
-    ),
-    Mutant(
-        "unissued-cursor-is-422",
-        "range",
-        "a cursor the server did not issue gets a 422, as Kapso's other endpoints answer",
-        "assumed",
-        (UNISSUED,),
-        _unissued_422,
-    ),
-    Mutant(
-        "bare-request-in-cursor-mode",
-        "range",
-        "a request naming no pagination parameter is served in cursor mode",
-        "assumed",
-        (ENVELOPES,),
-        query_rewrite(_bare_in_cursor_mode),
-    ),
-    Mutant(
-        "unknown-parameter-refused",
-        "range",
-        "a parameter the spec does not list is refused instead of ignored",
-        "assumed",
-        (QUERY,),
-        _unknown_refused,
-    ),
-    Mutant(
-        "empty-filter-matches-nothing",
-        "range",
-        "a filter sent empty matches no contact instead of not filtering",
-        "assumed",
-        (QUERY,),
-        _empty_filter_matches_nothing,
-    ),
-    Mutant(
-        "repeated-parameter-first-wins",
-        "range",
-        "a parameter sent twice counts with its first value, not its last",
-        "assumed",
-        (QUERY,),
-        query_rewrite(_first_wins),
     ),
 )
