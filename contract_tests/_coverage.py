@@ -21,7 +21,7 @@ PROMISES = {
     "legacy": "legacy pages are the listing's slices, counted by meta and headers",
     "empty": "an empty result is an empty page in both modes",
     "ties": "ties on the first order key are broken one way across page boundaries",
-    "date-bounds": "date bounds are exclusive instants in every spelling",
+    "date-bounds": "both date bounds are exclusive instants, in every spelling",
     "integers": "every accepted integer spelling reads as its value",
     "filters": "each filter keeps exactly the contacts its meaning says",
     "case-folding": "case-insensitive filters fold letters beyond ASCII",
@@ -65,7 +65,7 @@ class Coverage:
         for promise, words in PROMISES.items():
             edges = list(self.checked.get(promise, Counter()))
             more = " ..." if len(edges) > MAX_EDGES_SHOWN else ""
-            where = f" at {', '.join(edges[:MAX_EDGES_SHOWN])}{more}" if edges else ""
+            where = f" at {'; '.join(edges[:MAX_EDGES_SHOWN])}{more}" if edges else ""
             if self.checks[promise]:
                 out.append(f"  {promise}: checked {self.times(promise)}x{where} ({words})")
             elif promise not in self.missed:

@@ -25,7 +25,7 @@ def test_a_dense_account_checks_them() -> None:
     run = run_checks([TIES], env={"KAPSO_CONTRACT_FAKE_SHAPE": "dense"})
     assert run.outcomes == {TIES: "passed"}, run.output[-2000:]
     summary = run.output.split("contract summary", 1)[1]
-    assert "ties: checked 1x at after boundary, before boundary, legacy page" in summary
+    assert "ties: checked 1x at after boundary; before boundary; legacy page" in summary
     assert "ties: UNCHECKED" not in summary
 
 
@@ -38,7 +38,7 @@ def test_every_promise_has_a_line_checked_unchecked_or_not_reached() -> None:
     coverage.miss("ties", "", "no ties")
     lines = coverage.lines()
     assert len([line for line in lines if "date-bounds" in line]) == 2
-    assert "  pages: checked 2x at limit=1, first page, limit=2" in lines[0]
+    assert "  pages: checked 2x at limit=1; first page; limit=2" in lines[0]
     assert any(line == "  ties: UNCHECKED: no ties" for line in lines)
     assert any(
         "date-bounds: UNCHECKED at created_after in 0 digits: every contact" in line

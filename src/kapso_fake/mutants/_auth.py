@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from ._exchange import Answer, Call, Forward
 from ._facts import AUTH
 from ._model import Mutant
 
-_UNAUTHORIZED = 401
+# HTTP's answers for a missing or wrong key (the right one) and for a forbidden request.
+_UNAUTHORIZED, _FORBIDDEN = HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN
 
 
 def _header(call: Call) -> str:
@@ -27,7 +30,9 @@ async def _empty_key(call: Call, forward: Forward) -> Answer:
 
 async def _forbidden(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
-    return Answer(403, answer.headers, answer.body) if answer.status == _UNAUTHORIZED else answer
+    if answer.status != _UNAUTHORIZED:
+        return answer
+    return Answer(_FORBIDDEN, answer.headers, answer.body)
 
 
 async def _message_only(call: Call, forward: Forward) -> Answer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from kapso_contacts_api import models
@@ -121,7 +122,9 @@ async def _generic_body(call: Call, forward: Forward) -> Answer:
 
 async def _as_422(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
-    return answer.with_json(answer.json(), status=422) if _legacy_refusal(call, answer) else answer
+    if _legacy_refusal(call, answer) is None:
+        return answer
+    return answer.with_json(answer.json(), status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
 CATALOGUE: tuple[Mutant, ...] = (

@@ -8,6 +8,8 @@ assumption mismatch naming the spec location to edit (`breaks="assumed"`).
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from kapso_contacts_api import models
 
 from ._exchange import Answer, Call, Forward
@@ -43,7 +45,7 @@ async def _unissued_422(call: Call, forward: Forward) -> Answer:
     except (ValueError, KeyError, TypeError):
         return answer
     if body.parameter in (cursor.after.name, cursor.before.name):
-        return answer.with_json(answer.json(), status=422)
+        return answer.with_json(answer.json(), status=HTTPStatus.UNPROCESSABLE_ENTITY)
     return answer
 
 
