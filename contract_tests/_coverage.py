@@ -22,7 +22,7 @@ PROMISES = {
     "empty": "an empty result is an empty page in both modes",
     "ties": "ties on the first order key are broken one way across page boundaries",
     "date-bounds": "both date bounds are exclusive instants, in every spelling",
-    "integers": "every accepted integer spelling reads as its value",
+    "spellings": "every other accepted spelling of an integer or a boolean reads as its value",
     "filters": "each filter keeps exactly the contacts its meaning says",
     "case-folding": "case-insensitive filters fold letters beyond ASCII",
 }

@@ -13,11 +13,10 @@ on either side of a real creation time, which is where a misreading shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from kapso_contacts.contract import Contract, Parameter
+from kapso_contacts.contract import Contract, Parameter, Provenance
 
 _NANOS = 1_000_000_000
 
@@ -112,18 +111,48 @@ def date_spellings(contract: Contract) -> list[DateSpelling]:
 
 
 @dataclass(frozen=True)
-class IntegerSpelling:
-    """Another accepted way to write the integers of a parameter."""
+class ValueSpelling:
+    """Another accepted way to write a value of a parameter than the plain one."""
 
+    parameter: str
     label: str
-    write: Callable[[int], str]
+    text: str
+    provenance: Provenance
 
 
-def integer_spellings(contract: Contract, parameter: Parameter) -> list[IntegerSpelling]:
-    """Spellings `x-kapso-query`'s integer pattern accepts besides plain decimal."""
-    pattern = re.compile(contract.query.integer_pattern)
-    sample = parameter.minimum if parameter.minimum is not None else 1
+# An integer whose other spellings a parser may misread (a leading zero makes it octal 8).
+TELLING = 10
+
+
+def value_spellings(contract: Contract) -> list[ValueSpelling]:
+    """The other spellings `x-kapso-query` accepts: integers with a leading zero (if its
+    pattern takes one), and every boolean spelling after the first of each value."""
+    query = contract.query
+    pattern = re.compile(query.integer_pattern)
     found = []
-    if pattern.fullmatch("0" + str(sample)):
-        found.append(IntegerSpelling("leading zero", lambda value: "0" + str(value)))
+    for parameter in contract.parameters.values():
+        if parameter.kind == "integer":
+            value = _telling(parameter)
+            if pattern.fullmatch(f"0{value}"):
+                found.append(
+                    ValueSpelling(parameter.name, "leading zero", f"0{value}", query.integers)
+                )
+        elif parameter.kind == "boolean":
+            for truth, spellings in (
+                ("true", query.booleans.true),
+                ("false", query.booleans.false),
+            ):
+                found += [
+                    ValueSpelling(
+                        parameter.name, f"{truth} as {text}", text, query.booleans.provenance
+                    )
+                    for text in spellings[1:]
+                ]
     return found
+
+
+def _telling(parameter: Parameter) -> int:
+    """A value in range that is easy to misread in another spelling (`TELLING`), else the least."""
+    low = parameter.minimum if parameter.minimum is not None else 1
+    high = parameter.maximum if parameter.maximum is not None else low + TELLING
+    return TELLING if low <= TELLING <= high else low

@@ -6,8 +6,8 @@ bounds exclusive), the inexact ones (0 or 3 digits, or 9 that add to an
 instant) on either side of them, where a bound read to the second, to the
 millisecond, with its digits misplaced or its zone dropped lets a contact in
 or out. What comes back must be exactly the window's contacts strictly after
-and before the instants the bounds denote. Integers in every spelling the
-contract's pattern accepts read as their value.
+and before the instants the bounds denote. Integers and booleans in every
+other spelling `x-kapso-query` accepts read as their value.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from kapso_contacts.contract import Contract, Parameter, assess
+from kapso_contacts.contract import Contract, assess
 
 from . import _budget, _filter_model, _walk_checks
 from ._api import Api
@@ -26,7 +26,7 @@ from ._readings import expect_read_as
 from ._refusals import snippet
 from ._response_checks import one_page
 from ._spec import identity_field, suite_contract
-from ._spellings import DateSpelling, date_spellings, integer_spellings
+from ._spellings import DateSpelling, ValueSpelling, date_spellings, value_spellings
 from ._windows import Anchor, bounds, created
 
 CONTRACT = suite_contract()
@@ -34,8 +34,6 @@ SPELLINGS = date_spellings(CONTRACT)
 # Where the bounding contacts are taken from: well inside the anchor, so that a bound
 # written a second wide of a contact still falls among the contacts the anchor knows.
 NEWEST_BOUND, OLDEST_BOUND, MIN_BETWEEN = 4, 60, 2
-# An integer whose other spellings a parser may misread (a leading zero makes it octal 8).
-TELLING = 10
 
 
 def _pair(anchor: Anchor, spelling: DateSpelling) -> tuple[int, int] | None:
@@ -132,32 +130,15 @@ def _exclusive(contract: Contract, verdict: Any, contacts: list[dict[str, Any]],
             )
 
 
-INTEGERS = [
-    (parameter.name, spelling)
-    for parameter in CONTRACT.parameters.values()
-    if parameter.kind == "integer"
-    for spelling in integer_spellings(CONTRACT, parameter)
-]
-
-
-def _telling_value(parameter: Parameter) -> int:
-    """A value in range whose spellings are easy to misread: 10 (`010` is 8 in octal)."""
-    low = parameter.minimum if parameter.minimum is not None else 1
-    high = parameter.maximum if parameter.maximum is not None else low + TELLING
-    return TELLING if low <= TELLING <= high else low
+SPELLED = value_spellings(CONTRACT)
 
 
 @_budget.cost(_budget.SWEEP, rank=1)
-@pytest.mark.parametrize(
-    ("name", "spelling"), INTEGERS, ids=[f"{name}, {s.label}" for name, s in INTEGERS]
-)
-def test_every_accepted_integer_spelling_reads_as_its_value(
-    api: Api, coverage: Coverage, name: str, spelling: Any
+@pytest.mark.parametrize("spelled", SPELLED, ids=[f"{s.parameter}, {s.label}" for s in SPELLED])
+def test_every_accepted_spelling_reads_as_its_value(
+    api: Api, coverage: Coverage, spelled: ValueSpelling
 ) -> None:
-    """An integer in another accepted spelling (a leading zero) is answered as its plain value."""
-    contract = api.contract
-    parameter = contract.parameters[name]
-    value = _telling_value(parameter)
-    text = spelling.write(value)
-    expect_read_as(api, api.raw({name: text}), contract.query.integers, f"{name}={text}")
-    coverage.hit("integers", f"{name} with a {spelling.label}")
+    """A value in another accepted spelling (`010`) is answered as the value written plainly."""
+    what = f"{spelled.parameter}={spelled.text}"
+    expect_read_as(api, api.raw({spelled.parameter: spelled.text}), spelled.provenance, what)
+    coverage.hit("spellings", f"{spelled.parameter} with a {spelled.label}")

@@ -79,10 +79,8 @@ def spelling(label: str) -> str:
 
 def integers(name: str) -> str:
     """An integer parameter with a leading zero."""
-    return (
-        "test_power_spellings.py::"
-        f"test_every_accepted_integer_spelling_reads_as_its_value[{name}, leading zero]"
-    )
+    test = "test_power_spellings.py::test_every_accepted_spelling_reads_as_its_value"
+    return f"{test}[{name}, leading zero]"
 
 
 def recipe(label: str) -> str:

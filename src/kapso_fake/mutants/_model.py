@@ -38,7 +38,7 @@ class Mutant:
         description: the mistake, in one line.
         breaks: ``documented`` or ``assumed`` (see ``Breaks``).
         caught_by: the suite's checks that catch it, as node ids under the suite's
-            directory (``test_power_paging.py::test_...[limit=100]``); the catalogue
+            directory (``test_power_paging.py::test_...[maximum]``); the catalogue
             test runs exactly these against the mutant.
         handler: what the mutant does with one call (``Handler``).
         needs: promises of the suite's coverage summary the data must let it
