@@ -11,8 +11,6 @@ as unchecked, with why, for the run's coverage summary: never a silent pass.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from kapso_contacts.contract import Contract
@@ -107,7 +105,7 @@ def test_an_empty_result_is_an_empty_page_in_both_modes(
         f"an empty window is an empty legacy page counting 0; got {len(old.contacts)} contacts,"
         f" {legacy.meta['total-count'].path}={counted} (GET {old.url})",
     )
-    _link_next(contract, old, legacy.first_page, 0)
+    _walk_checks.link_next(contract, old, legacy.first_page, 0)
     coverage.hit("empty", "cursor", "legacy")
 
 
@@ -127,23 +125,6 @@ def _largest_page(contract: Contract, per_page: int) -> int:
     legacy = contract.pagination.legacy
     largest = legacy.max_window // per_page
     return min(largest, legacy.max_page) if legacy.max_page is not None else largest
-
-
-def _link_next(contract: Contract, page_reply: object, number: int, last: int) -> None:
-    """`Link` has rel=next exactly when a page follows (up to the largest page allowed)."""
-    legacy = contract.pagination.legacy
-    link = legacy.header_for("links")
-    if link is None:
-        return
-    reply = page_reply
-    headers = getattr(reply, "headers", {})
-    rels = set(re.findall(r'rel="?([a-z]+)"?', headers.get(link, "")))
-    promise(
-        ("next" in rels) == (number < last),
-        legacy.provenance,
-        f"the {link} header has rel=next exactly when a page follows; page {number} of {last}"
-        f" has rels {sorted(rels)} (GET {getattr(reply, 'url', '')})",
-    )
 
 
 @_budget.cost(_budget.RECIPE)
@@ -193,7 +174,7 @@ def test_legacy_pages_at_the_first_last_and_largest_page(
             f" (first {page.ids[:1]}, expected {expected[:1]}),"
             f" {legacy.meta['total-count'].path}={counted} (GET {page.url})",
         )
-        _link_next(contract, page, number, min(last, largest))
+        _walk_checks.link_next(contract, page, number, min(last, largest))
         where = "first" if number == legacy.first_page else "last" if number == last else "largest"
         coverage.hit("legacy", f"per_page {edge}", f"{where} page")
 
