@@ -33,8 +33,9 @@ class LimitEdge:
 
     id: str
     size: int
-    window: int
-    """Contacts in the window walked: two pages or more, an exact multiple where it says so."""
+    windows: tuple[int, ...]
+    """How many contacts the window walked holds, by preference (none: the widest there is):
+    more than a page, or an exact multiple of the page size where the edge is about that."""
     by_default: bool = False
     """The size is `limit`'s default: later pages do not name it."""
 
@@ -48,13 +49,20 @@ def limit_edges(contract: Contract) -> list[LimitEdge]:
     """The edges of `limit`: minimum, minimum + 1, default, maximum - 1, maximum (distinct)."""
     limit = contract.pagination.cursor.limit
     low = limit.minimum if limit.minimum is not None else 1
-    found = [LimitEdge("minimum", low, 3 * low), LimitEdge("minimum+1", low + 1, 2 * (low + 1))]
+    found = [
+        LimitEdge("minimum", low, (3 * low,)),
+        LimitEdge("minimum+1", low + 1, (2 * (low + 1),)),
+    ]
     if isinstance(limit.default, int):
         size = limit.default
-        found.append(LimitEdge("default", size, 2 * size + size // 4 + 1, by_default=True))
+        found.append(LimitEdge("default", size, (2 * size + size // 4 + 1,), by_default=True))
     if limit.maximum is not None:
         high = limit.maximum
-        found += [LimitEdge("maximum-1", high - 1, 2 * (high - 1)), LimitEdge("maximum", high, 0)]
+        # An exact multiple at the large end: two full pages if the anchor holds them, else one.
+        found += [
+            LimitEdge("maximum-1", high - 1, (2 * (high - 1), high - 1)),
+            LimitEdge("maximum", high, ()),
+        ]
     sizes: set[int] = set()
     distinct = []
     for edge in found:
