@@ -226,12 +226,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.only is None and not args.tight_only and not args.no_tight:
         args.docs.parent.mkdir(parents=True, exist_ok=True)
         args.docs.write_text(table)
-    print(
-        f"\n{found.every_seed}/{found.mutants} mutants killed in every seed whose data shows them;"
-        f" {TIGHT_BUDGET} requests: {found.tight_killed}/{found.tight_total}"
-        f" ({100 * found.tight_share:.0f}%, target {100 * TIGHT_TARGET:.0f}%);"
-        f" clean runs {'passed' if found.clean_ok else 'FAILED'}; {seconds / 60:.1f} min"
+    killed = (
+        f"{found.every_seed}/{found.mutants} mutants killed in every seed whose data shows them; "
+        if found.mutants
+        else ""
     )
+    tight = (
+        f"{TIGHT_BUDGET} requests: {found.tight_killed}/{found.tight_total}"
+        f" ({100 * found.tight_share:.0f}%, target {100 * TIGHT_TARGET:.0f}%); "
+        if found.tight_total
+        else ""
+    )
+    clean = "passed" if found.clean_ok else "FAILED"
+    print(f"\n{killed}{tight}clean runs {clean}; {seconds / 60:.1f} min")
     if found.unexercised:
         print("unexercised on some data (named unchecked): " + ", ".join(found.unexercised))
     if found.missed:
