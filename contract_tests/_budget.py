@@ -3,9 +3,14 @@
 Against a server the suite has a request budget (`KAPSO_CONTRACT_MAX_REQUESTS`).
 Three rules keep a small budget honest:
 
-- Cheap checks run first (one or two requests each: ranges, rules, auth,
-  envelopes), then the deterministic walks, then the Hypothesis properties,
-  then the schema layer (`COST_CLASSES`, applied by conftest).
+- Cheap, high-yield checks run first (a request or two each: envelopes,
+  ranges, auth, rules, query readings), then the deterministic recipes (each
+  filter's meaning, paging both ways at every edge, every spelling of a date
+  bound), then the sweeps (one-request probes of one kind over every case:
+  wrong types, awkward strings in every filter, integer spellings, values
+  far past a bound; breadth first, the first case of each before the second
+  of any), then the Hypothesis properties, then the schema layer
+  (`COST_CLASSES`, applied by conftest).
 - Each property and the schema layer gets a share of what is left when it
   starts (`share`): once its share is spent it draws no new example, but its
   first example always runs, so every property is checked at least once.
@@ -34,9 +39,9 @@ from hypothesis.errors import HypothesisException
 from ._findings import AssumptionMismatch, mismatches_of
 from ._transport import RequestLog
 
-# Cost classes, cheapest first: the order the checks run in.
-PROBE, WALK, PROPERTY, SCHEMA = "probe", "walk", "property", "schema"
-COST_CLASSES = (PROBE, WALK, PROPERTY, SCHEMA)
+# Cost classes, in the order the checks run: what a small budget reaches first.
+PROBE, RECIPE, SWEEP, PROPERTY, SCHEMA = "probe", "recipe", "sweep", "property", "schema"
+COST_CLASSES = (PROBE, RECIPE, SWEEP, PROPERTY, SCHEMA)
 # How many property shares the schema layer is worth (it has many cases, one request each).
 SHARE_WEIGHT = {PROPERTY: 1, SCHEMA: 2}
 
@@ -57,13 +62,17 @@ class ShareSpent(unittest.SkipTest):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def cost(kind: str) -> Callable[[F], F]:
-    """Put a test in a cost class other than the one conftest would infer."""
+def cost(kind: str, rank: int = 0) -> Callable[[F], F]:
+    """Put a test in a cost class other than the one conftest would infer.
+
+    `rank` orders tests within the class (lower first; collection order after that).
+    """
     if kind not in COST_CLASSES:
         raise ValueError(f"cost class must be one of {COST_CLASSES}, got {kind!r}")
 
     def mark(test: F) -> F:
         test.contract_cost = kind  # type: ignore[attr-defined]
+        test.contract_rank = rank  # type: ignore[attr-defined]
         return test
 
     return mark

@@ -23,12 +23,16 @@ ENV_STRICT_DRIFT = "KAPSO_CONTRACT_STRICT_DRIFT"
 ENV_STRICT_BUDGET = "KAPSO_CONTRACT_STRICT_BUDGET"
 ENV_STRICT_ASSUMPTIONS = "KAPSO_CONTRACT_STRICT_ASSUMPTIONS"
 ENV_FAKE_CONTACTS = "KAPSO_CONTRACT_FAKE_CONTACTS"
+ENV_FAKE_SEED = "KAPSO_CONTRACT_FAKE_SEED"
+ENV_FAKE_SHAPE = "KAPSO_CONTRACT_FAKE_SHAPE"
+ENV_FAKE_MUTANTS = "KAPSO_CONTRACT_FAKE_MUTANTS"
 
 # A live run never sends more than this many requests unless told otherwise.
 DEFAULT_LIVE_MAX_REQUESTS = 1000
-# The embedded fake: same data as `make fake` (1000 contacts, seed 1, port 8080).
+# The embedded fake: same data as `make fake` (1000 contacts, seed 1, mixed, port 8080).
 FAKE_CONTACTS = 1000
 FAKE_SEED = 1
+FAKE_SHAPE = "mixed"
 FAKE_ORIGIN = "http://127.0.0.1:8080"
 
 _TRUE = ("1", "true", "yes")

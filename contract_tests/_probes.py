@@ -37,6 +37,8 @@ class Edge:
     query: dict[str, str]
     provenance: Provenance
     keyword: str
+    id: str
+    """The edge by its role, not its value: `limit maximum+1`, `largest window`."""
 
     @property
     def label(self) -> str:
@@ -44,28 +46,37 @@ class Edge:
         return "&".join(f"{name}={value}" for name, value in self.query.items())
 
 
-def edges(contract: Contract) -> list[Edge]:
-    """Every integer bound at its edge and one past it (the maximum also far past it),
-    and the largest legacy window the ranges allow."""
+def edges(contract: Contract, *, far: bool = False) -> list[Edge]:
+    """Every integer bound at its edge and one past it, and the largest legacy window the
+    ranges allow; `far`: each maximum far past it instead (twice it)."""
     found: list[Edge] = []
     for parameter in contract.parameters.values():
         if parameter.kind != "integer":
             continue
         low, high = parameter.minimum, parameter.maximum
+        if far:
+            if high is not None:
+                found.append(_edge(parameter, 2 * high, "maximum", "2x maximum"))
+            continue
         if low is not None:
-            for value in (low, low - 1):
-                found.append(_edge(parameter, value, "minimum"))
+            for value, role in ((low, "minimum"), (low - 1, "minimum-1")):
+                found.append(_edge(parameter, value, "minimum", role))
         if high is not None:
-            for value in (high, high + 1, 2 * high):
-                found.append(_edge(parameter, value, "maximum"))
-    window = _largest_window(contract)
+            for value, role in ((high, "maximum"), (high + 1, "maximum+1")):
+                found.append(_edge(parameter, value, "maximum", role))
+    window = None if far else _largest_window(contract)
     if window is not None:
         found.append(window)
     return found
 
 
-def _edge(parameter: Parameter, value: int, keyword: str) -> Edge:
-    return Edge({parameter.name: str(value)}, parameter.source_of(keyword), keyword)
+def _edge(parameter: Parameter, value: int, keyword: str, role: str) -> Edge:
+    return Edge(
+        {parameter.name: str(value)},
+        parameter.source_of(keyword),
+        keyword,
+        f"{parameter.name} {role}",
+    )
 
 
 def _largest_window(contract: Contract) -> Edge | None:
@@ -78,7 +89,8 @@ def _largest_window(contract: Contract) -> Edge | None:
     last = min(page.maximum, legacy.max_window // size)
     if last < (page.minimum or legacy.first_page):
         return None
-    return Edge({page.name: str(last), per_page.name: str(size)}, legacy.window, "max-window")
+    query = {page.name: str(last), per_page.name: str(size)}
+    return Edge(query, legacy.window, "max-window", "largest window")
 
 
 def unreadable(contract: Contract) -> Iterator[tuple[str, str]]:
@@ -89,8 +101,9 @@ def unreadable(contract: Contract) -> Iterator[tuple[str, str]]:
 
 
 def string_filters(contract: Contract) -> list[str]:
-    """The filters whose parameter takes any string."""
-    return [n for n in contract.filters if contract.parameters[n].kind == "string"]
+    """The filters whose parameter takes any string, those that transform text (fold case) first."""
+    found = [n for n in contract.filters if contract.parameters[n].kind == "string"]
+    return sorted(found, key=lambda name: not contract.filters[name].case_insensitive)
 
 
 def sample_value(contract: Contract, parameter: Parameter, cursors: dict[str, str]) -> str:

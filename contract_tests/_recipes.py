@@ -25,7 +25,7 @@ def _first(contacts: Contacts, field: str) -> Any:
 
 
 def case_changed_piece(contacts: Contacts, field: str) -> str | None:
-    """A 3-letter piece of a real value with its case flipped (non-ASCII letters preferred)."""
+    """A 3-letter piece of a real value with its case flipped (cased non-ASCII letters first)."""
     values = [str(c[field]) for c in contacts if c.get(field)]
     for ascii_ok in (False, True):
         for value in values:
@@ -34,7 +34,8 @@ def case_changed_piece(contacts: Contacts, field: str) -> str | None:
                 flipped = piece.swapcase()
                 if flipped == piece or flipped.lower() != piece.lower():
                     continue
-                if ascii_ok or any(ord(ch) > 127 and ch.isalpha() for ch in piece):
+                # A non-ASCII letter whose case flips is what an ASCII-only folding misses.
+                if ascii_ok or any(ord(ch) > 127 and ch.swapcase() != ch for ch in piece):
                     return flipped
     return None
 

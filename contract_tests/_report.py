@@ -116,7 +116,8 @@ class ContractReport:
         if self.run.strict.assumptions:
             report.outcome = "failed"
             report.longrepr = f"assumption mismatch (KAPSO_CONTRACT_STRICT_ASSUMPTIONS): {text}"
-            self._messages[nodeid] = first_line(self.scrub.text(found[0].line()))
+            line = f"assumption mismatch: {found[0].line()}"
+            self._messages[nodeid] = first_line(self.scrub.text(line))
             if found[0].curl:
                 self._curls[nodeid] = self.scrub.text(found[0].curl)
         else:
@@ -158,9 +159,13 @@ class ContractReport:
             f" assumption mismatches only, {self.skipped} skipped",
             f"requests: {run.log.count} sent",
         ]
-        if run.target.in_process:
-            out.append("          (reproductions target `make fake`, which serves the same data)")
+        if run.target.data is not None:
+            out.append(
+                f"          (reproductions target `{run.target.data.command()}` on port 8080)"
+            )
         out.extend(self.budget_lines())
+        out.append("coverage: each promise, how often it was checked and at which edges")
+        out.extend(run.coverage.lines())
         for failed in self.failed:
             out.append(f"FAILED {failed.name}")
             out.append(f"  {failed.message}")

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kapso_contacts.contract import Assessment, Contract, Mode, Provenance
+from kapso_contacts.contract import Assessment, Contract, Mode, Provenance, to_query_value
 
 from . import _filter_model
 from ._findings import promise
@@ -175,11 +175,15 @@ def filters_sound(
     values = {n: v for n, v in verdict.values.items() if n in contract.filters}
     for contact in contacts:
         for name, value in values.items():
+            rule = contract.filters[name]
+            bound = rule.match in ("after", "before")
             promise(
                 _filter_model.filter_match(contract, contact, name, value) is not False,
-                contract.filters[name].provenance,
-                f"filter {name}={value!r} admits only matching contacts; got"
-                f" {_filter_model.describe(contract, contact)}",
+                rule.provenance,
+                f"filter {name}={to_query_value(contract, contract.parameters[name], value)} is"
+                f" sound, it admits only matching contacts"
+                + (f" ({name} is exclusive: strictly {rule.match} the instant)" if bound else "")
+                + f"; got {_filter_model.describe(contract, contact)}",
             )
 
 

@@ -18,6 +18,7 @@ from kapso_contacts.contract import Contract
 
 from ._api import Api
 from ._budget import Ledger
+from ._coverage import Coverage
 from ._cursors import CursorPool
 from ._drift import DriftLog
 from ._env import (
@@ -68,6 +69,7 @@ class ContractRun:
     cursors: CursorPool
     drift: DriftLog
     findings: Findings = field(default_factory=Findings)
+    coverage: Coverage = field(default_factory=Coverage)
     # The schema layer's `ignored_auth` probe has run (once per run is enough).
     auth_probed: bool = False
 

@@ -17,12 +17,37 @@ from ._env import (
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_FAKE_CONTACTS,
+    ENV_FAKE_MUTANTS,
+    ENV_FAKE_SEED,
+    ENV_FAKE_SHAPE,
     ENV_MAX_REQUESTS,
     FAKE_CONTACTS,
     FAKE_ORIGIN,
     FAKE_SEED,
+    FAKE_SHAPE,
 )
 from ._transport import BudgetTransport, RequestLog
+
+
+@dataclass(frozen=True)
+class FakeData:
+    """What the embedded fake serves: how many contacts, their seed and shape; any mutants."""
+
+    contacts: int = FAKE_CONTACTS
+    seed: int = FAKE_SEED
+    shape: str = FAKE_SHAPE
+    mutants: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """`1000 contacts, seed 1, mixed` (and the mutants it wears)."""
+        text = f"{self.contacts} contacts, seed {self.seed}, {self.shape}"
+        return text + (f"; mutants: {', '.join(self.mutants)}" if self.mutants else "")
+
+    def command(self) -> str:
+        """The `kapso-fake` command serving the same answers on `make fake`'s port."""
+        mutants = "".join(f" --mutant {name}" for name in self.mutants)
+        data = f"--contacts {self.contacts} --seed {self.seed} --shape {self.shape}"
+        return f"kapso-fake {data}{mutants}"
 
 
 @dataclass
@@ -33,17 +58,22 @@ class Target:
     api_key: str = field(repr=False)
     budget: int | None
     app: Any = field(default=None, repr=False)
-    contacts: int | None = None
+    data: FakeData | None = None
 
     @property
     def in_process(self) -> bool:
         """Whether the target is the embedded fake (ground truth available)."""
         return self.app is not None
 
+    @property
+    def contacts(self) -> int | None:
+        """How many contacts the embedded fake holds (None: a server's own data)."""
+        return self.data.contacts if self.data is not None else None
+
     def describe(self) -> str:
         """One line naming the target, without the key."""
         if self.in_process:
-            return f"embedded fake (in-process, {self.contacts} contacts, seed {FAKE_SEED})"
+            return f"embedded fake (in-process, {(self.data or FakeData()).describe()})"
         return f"{self.base_url} (request budget {self.budget})"
 
 
@@ -70,13 +100,40 @@ def target_from_env(contract: Contract, env: Mapping[str, str] | None = None) ->
             api_key=key,
             budget=DEFAULT_LIVE_MAX_REQUESTS if budget is None else budget,
         )
-    from kapso_fake import create_app
-
     # A canary-looking key: the suite must never print it, even in-process.
     key = "kapso_canary_" + secrets.token_hex(12)
-    contacts = _whole(env, ENV_FAKE_CONTACTS) or FAKE_CONTACTS
-    app = create_app(contacts=contacts, seed=FAKE_SEED, api_keys=[key])
-    return Target(fake_base_url(contract), key, budget, app=app, contacts=contacts)
+    data = FakeData(
+        contacts=_whole(env, ENV_FAKE_CONTACTS) or FAKE_CONTACTS,
+        seed=_whole(env, ENV_FAKE_SEED) or FAKE_SEED,
+        shape=env.get(ENV_FAKE_SHAPE, "").strip() or FAKE_SHAPE,
+        mutants=tuple(n.strip() for n in env.get(ENV_FAKE_MUTANTS, "").split(",") if n.strip()),
+    )
+    return Target(fake_base_url(contract), key, budget, app=embedded_fake(data, key), data=data)
+
+
+def embedded_fake(data: FakeData, key: str) -> Any:
+    """The fake serving `data` to `key`, in-process (wearing its mutants, if any).
+
+    Raises:
+        RuntimeError: an unknown shape or mutant.
+    """
+    from kapso_fake import create_app
+    from kapso_fake.data import SHAPES
+
+    shape = next((s for s in SHAPES if s == data.shape), None)
+    if shape is None:
+        raise RuntimeError(
+            f"{ENV_FAKE_SHAPE} must be one of {', '.join(SHAPES)}, got {data.shape!r}"
+        )
+    app = create_app(contacts=data.contacts, seed=data.seed, shape=shape, api_keys=[key])
+    if not data.mutants:
+        return app
+    from kapso_fake.mutants import MUTANTS, apply_mutants
+
+    unknown = [name for name in data.mutants if name not in MUTANTS]
+    if unknown:
+        raise RuntimeError(f"{ENV_FAKE_MUTANTS}: no mutant named {', '.join(unknown)}")
+    return apply_mutants(app, data.mutants, api_keys=[key])
 
 
 def _whole(env: Mapping[str, str], name: str) -> int | None:

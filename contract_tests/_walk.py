@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._api import Api, Reply
+from ._response_checks import one_page
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,32 @@ def _keys(page: Reply) -> str:
 
 
 def cursor_walk(
-    api: Api, query: dict[str, Any], limit: int, max_contacts: int, stop_after: int | None = None
+    api: Api,
+    query: dict[str, Any],
+    limit: int,
+    max_contacts: int,
+    stop_after: int | None = None,
+    *,
+    limit_once: bool = False,
+    checked: bool = True,
 ) -> Walk:
     """Follow the pages' `next` cursor from the first page until it is null.
 
     `max_contacts` bounds the walk: a server that never ends it fails with a message.
-    `stop_after` reads only that many pages (for the anchor).
+    `stop_after` reads only that many pages (for the anchor). `limit_once`: only
+    the first page names `limit` (the others get its default). Unless not
+    `checked` (the anchor: its reading is checked by the recipes that walk it
+    again), every page is also held to the one-response checks.
     """
     cursor = api.contract.pagination.cursor
     max_pages = max_contacts // limit + 2
     pages: list[Reply] = []
     after: str | None = None
     while True:
+        sized = not (limit_once and after)
         params = {
             **query,
-            cursor.limit.name: limit,
+            **({cursor.limit.name: limit} if sized else {}),
             **({cursor.after.name: after} if after else {}),
         }
         page = api.list(**params).served(
@@ -53,6 +65,8 @@ def cursor_walk(
         )
         if not page.envelope(cursor.envelope):
             raise AssertionError(f"cursor mode answers with `{cursor.envelope}`; got {_keys(page)}")
+        if checked:
+            one_page(api.contract, page.verdict(), page.headers, page.body)
         pages.append(page)
         after = page.next
         if after is None or len(pages) == stop_after:
@@ -78,6 +92,7 @@ def legacy_walk(api: Api, query: dict[str, Any], per_page: int, max_contacts: in
         )
         if not page.envelope(legacy.envelope):
             raise AssertionError(f"legacy mode answers with `{legacy.envelope}`; got {_keys(page)}")
+        one_page(api.contract, page.verdict(), page.headers, page.body)
         pages.append(page)
         total_pages = legacy.meta["total-pages"].get(page.body)
         if not page.contacts or not isinstance(total_pages, int) or number >= total_pages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from kapso_contacts.contract import Contract, Provenance
 
 from . import _filter_model
+from ._api import Reply
 from ._findings import promise
 from ._spec import identity_field
 from ._walk import Walk
@@ -64,6 +66,21 @@ def pages_full_but_last(contract: Contract, walk: Walk, size: int, what: str) ->
             f"{what}: every page but the last is full ({size}); page {number} held"
             f" {len(page.contacts)} (GET {page.url})",
         )
+
+
+def link_next(contract: Contract, page: Reply, number: int, last: int) -> None:
+    """The legacy `Link` header has rel=next exactly when a page follows (`number` < `last`)."""
+    legacy = contract.pagination.legacy
+    link = legacy.header_for("links")
+    if link is None:
+        return
+    rels = set(re.findall(r'rel="?([a-z]+)"?', page.headers.get(link, "")))
+    promise(
+        ("next" in rels) == (number < last),
+        legacy.provenance,
+        f"the {link} header has rel=next exactly when a page follows; page {number} of"
+        f" {last} has rels {sorted(rels)} (GET {page.url})",
+    )
 
 
 def sound_and_complete(

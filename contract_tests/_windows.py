@@ -18,6 +18,7 @@ from kapso_contacts.contract import Contract, Filter
 
 from . import _filter_model
 from ._api import Api
+from ._response_checks import in_order
 from ._spec import identity_field
 from ._walk import cursor_walk, largest_page
 
@@ -106,12 +107,40 @@ def bounded(
 
 
 def load_anchor(api: Api) -> Anchor:
-    """Read the newest contacts: two cursor pages of the largest size."""
+    """Read the newest contacts: two cursor pages of the largest size, whole instants only."""
     size = largest_page(api)
     pages = cursor_walk(
-        api, {}, size, max_contacts=ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES
+        api, {}, size, ANCHOR_PAGES * size - 2, stop_after=ANCHOR_PAGES, checked=False
     )
-    return Anchor(api.contract, pages.contacts)
+    # Windows are cut by position: the newest contacts must come in the contract's order.
+    in_order(api.contract, pages.contacts)
+    contacts = pages.contacts
+    # The oldest creation time read may be shared by contacts past the last page read:
+    # drop it, so that every instant of the anchor holds all of its contacts.
+    oldest = [created(api.contract, c) for c in contacts[-1:]]
+    while contacts and created(api.contract, contacts[-1]) in oldest:
+        contacts = contacts[:-1]
+    return Anchor(api.contract, contacts)
+
+
+def window_of_size(anchor: Anchor, size: int, start: int = 0) -> Window | None:
+    """The first window from `start` on holding exactly `size` anchor contacts (ties shift it)."""
+    last = len(anchor.contacts) - 1
+    for newer in range(start, last):
+        older = newer + size + 1
+        if older > last:
+            return None
+        found = window(anchor, newer, older)
+        if len(found.expected) == size:
+            return found
+    return None
+
+
+def widest_window(anchor: Anchor) -> Window | None:
+    """The window between the newest and the oldest anchor contact (None: fewer than 3)."""
+    if len(anchor.contacts) < 3:
+        return None
+    return window(anchor, 0, len(anchor.contacts) - 1)
 
 
 def window(anchor: Anchor, newer: int, older: int) -> Window:

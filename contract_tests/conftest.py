@@ -11,6 +11,7 @@ import pytest
 
 from . import _budget, _profiles
 from ._api import Api
+from ._coverage import Coverage
 from ._env import junit_path
 from ._report import ContractReport
 from ._run import RUN, ContractRun, run_of, start_run
@@ -39,7 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def cost_class(item: pytest.Item) -> str:
-    """probe (a request or two), walk (a few walks), property (Hypothesis), schema."""
+    """probe, recipe, sweep, property (Hypothesis) or schema (see `_budget`)."""
     explicit = getattr(getattr(item, "obj", None), "contract_cost", None)
     if isinstance(explicit, str):
         return explicit
@@ -48,6 +49,27 @@ def cost_class(item: pytest.Item) -> str:
     if hasattr(getattr(item, "obj", None), "hypothesis"):
         return _budget.PROPERTY
     return _budget.PROBE
+
+
+def _order(items: list[pytest.Item]) -> dict[str, tuple[int, int, int]]:
+    """Each item's place: its cost class, then (sweeps) its case number, then its rank.
+
+    Sweeps go breadth first, the first case of every sweep before the second
+    of any: a small budget then tries one value of each kind.
+    """
+    cases: dict[str, int] = {}
+    seen: dict[object, int] = {}
+    for item in items:
+        function = getattr(item, "obj", None)
+        cases[item.nodeid] = seen.get(function, 0)
+        seen[function] = cases[item.nodeid] + 1
+    places = {}
+    for item in items:
+        kind = cost_class(item)
+        rank = getattr(getattr(item, "obj", None), "contract_rank", 0)
+        case = cases[item.nodeid] if kind == _budget.SWEEP else 0
+        places[item.nodeid] = (_budget.COST_CLASSES.index(kind), case, rank)
+    return places
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -62,14 +84,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if function is not None and hasattr(function, "hypothesis"):
             if run.seed is not None:
                 hypothesis.seed(run.seed)(function)
-            inner = function.hypothesis.inner_test
-            if not getattr(inner, "_contract_budgeted", False):
-                wrapped = _budget.budgeted(inner, run.ledger, run.record_mismatches)
-                wrapped._contract_budgeted = True  # type: ignore[attr-defined]
-                function.hypothesis.inner_test = wrapped
+            # Wrapped afresh for each run: two runs in one process keep their own ledgers.
+            handle = function.hypothesis
+            inner = getattr(handle, "contract_inner", handle.inner_test)
+            handle.contract_inner = inner
+            handle.inner_test = _budget.budgeted(inner, run.ledger, run.record_mismatches)
         if not run.target.in_process and item.get_closest_marker("ground_truth"):
             item.add_marker(pytest.mark.skip(reason="ground truth needs the embedded fake's data"))
-    items.sort(key=lambda item: _budget.COST_CLASSES.index(cost_class(item)))
+    places = _order(items)
+    items.sort(key=lambda item: places[item.nodeid])
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -107,6 +130,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 def run(pytestconfig: pytest.Config) -> ContractRun:
     """The run: contract, target, budget, cursor pool, drift log, findings."""
     return run_of(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def coverage(run: ContractRun) -> Coverage:
+    """Which promises the run checked, at which edges, and which its data could not exercise."""
+    return run.coverage
 
 
 @pytest.fixture(scope="session")

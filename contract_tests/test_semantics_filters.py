@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from . import _budget, _filter_model, _walk_checks
 from ._api import Api
+from ._coverage import Coverage
 from ._findings import promise
 from ._recipes import recipes
 from ._spec import identity_field, suite_contract
@@ -34,7 +35,9 @@ def _enough_data(anchor: Anchor) -> None:
 
 
 @given(data=st.data())
-def test_filters_are_sound_and_complete(api: Api, anchor: Anchor, data: st.DataObject) -> None:
+def test_filters_are_sound_and_complete(
+    api: Api, anchor: Anchor, coverage: Coverage, data: st.DataObject
+) -> None:
     """Every filter (AND) keeps exactly the matching contacts of the same window."""
     contract = api.contract
     window = data.draw(windows(anchor), label="window")
@@ -45,6 +48,7 @@ def test_filters_are_sound_and_complete(api: Api, anchor: Anchor, data: st.DataO
     _walk_checks.sound_and_complete(
         contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
     )
+    coverage.hit("filters", "drawn filters")
 
 
 def _newest(anchor: Anchor, api: Api) -> Window:
@@ -55,7 +59,7 @@ def _newest(anchor: Anchor, api: Api) -> Window:
 @pytest.mark.parametrize("name", CASE_INSENSITIVE)
 @given(data=st.data())
 def test_name_filter_folds_the_case_of_every_letter(
-    api: Api, anchor: Anchor, name: str, data: st.DataObject
+    api: Api, anchor: Anchor, coverage: Coverage, name: str, data: st.DataObject
 ) -> None:
     """A case-insensitive filter folds any Unicode letter, not ASCII only.
 
@@ -67,7 +71,9 @@ def test_name_filter_folds_the_case_of_every_letter(
     newest = _newest(anchor, api)
     needles = non_ascii_case_needles(real_values(newest.expected, rule.field))
     if needles is None:
-        pytest.skip(f"no {rule.field} among the newest contacts has a non-ASCII cased letter")
+        why = f"no {rule.field} among the newest contacts has a non-ASCII cased letter"
+        coverage.miss("case-folding", name, why)
+        pytest.skip(why)
     value, needle = data.draw(needles, label="value, needle")
     assume(_filter_model.name_match(needle, value) is True)
     filters = {name: needle}
@@ -77,6 +83,7 @@ def test_name_filter_folds_the_case_of_every_letter(
     _walk_checks.sound_and_complete(
         api.contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
     )
+    coverage.hit("case-folding", name)
 
 
 @given(data=st.data())
@@ -122,16 +129,18 @@ def test_date_bounds_are_exclusive_at_real_boundaries(
     )
 
 
-@_budget.cost(_budget.WALK)
+@_budget.cost(_budget.RECIPE)
 @pytest.mark.parametrize("recipe", sorted(RECIPES))
 def test_each_filter_is_sound_and_complete_on_the_newest_contacts(
-    api: Api, anchor: Anchor, recipe: str
+    api: Api, anchor: Anchor, coverage: Coverage, recipe: str
 ) -> None:
     """Each filter's meaning, checked on a window of the newest contacts with a real value."""
     newest = _newest(anchor, api)
     filters = RECIPES[recipe](newest.expected)
     if filters is None:
-        pytest.skip(f"no contact in the newest window to cut a {recipe!r} value from")
+        why = f"no contact in the newest window to cut a {recipe!r} value from"
+        coverage.miss("filters", recipe, why)
+        pytest.skip(why)
     unfiltered = window_walk(api, newest.query(), newest.max_contacts)
     filtered = cursor_walk(
         api, {**newest.query(), **filters}, largest_page(api), newest.max_contacts
@@ -139,3 +148,4 @@ def test_each_filter_is_sound_and_complete_on_the_newest_contacts(
     _walk_checks.sound_and_complete(
         api.contract, filters, unfiltered.contacts, filtered.contacts, "filtered walk"
     )
+    coverage.hit("filters", recipe)

@@ -8,6 +8,7 @@ import pytest
 
 from kapso_contacts.contract import Contract, error_body_schema
 
+from . import _budget
 from ._api import Api, Reply
 from ._findings import promise
 from ._probes import AWKWARD, Edge, edges, string_filters, unreadable
@@ -17,14 +18,26 @@ from ._spec import suite_contract
 
 CONTRACT = suite_contract()
 EDGES = edges(CONTRACT)
+FAR = edges(CONTRACT, far=True)
 UNREADABLE = list(unreadable(CONTRACT))
 
 
-@pytest.mark.parametrize("edge", EDGES, ids=[edge.label for edge in EDGES])
+@pytest.mark.parametrize("edge", EDGES, ids=[edge.id for edge in EDGES])
 def test_documented_bound_is_accepted_at_its_edge_and_refused_one_past(
     api: Api, edge: Edge
 ) -> None:
     """Every bound of the contract holds exactly at its edge (each traced to its keyword)."""
+    _holds(api, edge)
+
+
+@_budget.cost(_budget.SWEEP, rank=2)
+@pytest.mark.parametrize("edge", FAR, ids=[edge.id for edge in FAR])
+def test_a_value_far_past_a_bound_is_refused(api: Api, edge: Edge) -> None:
+    """Twice a maximum is refused too (a server may check only the first value past it)."""
+    _holds(api, edge)
+
+
+def _holds(api: Api, edge: Edge) -> None:
     reply = api.raw(edge.query)
     verdict = reply.verdict()
     what = f"{edge.label} is {'past' if verdict.refused else 'within'} the range"
@@ -35,12 +48,16 @@ def test_documented_bound_is_accepted_at_its_edge_and_refused_one_past(
         one_page(api.contract, verdict, reply.headers, reply.body)
 
 
-def _past_the_largest_page() -> list[int]:
+def _past_the_largest_page() -> dict[str, int]:
     per_page = CONTRACT.pagination.legacy.per_page
-    return sorted({v for v in (per_page.default, per_page.maximum) if v is not None})
+    sizes = {"default": per_page.default, "maximum": per_page.maximum}
+    return {role: size for role, size in sizes.items() if isinstance(size, int)}
 
 
-@pytest.mark.parametrize("per_page", _past_the_largest_page())
+PAST_THE_LARGEST = _past_the_largest_page()
+
+
+@pytest.mark.parametrize("per_page", list(PAST_THE_LARGEST.values()), ids=list(PAST_THE_LARGEST))
 def test_page_past_the_largest_gets_the_documented_legacy_limit_body(
     api: Api, per_page: int
 ) -> None:
@@ -89,6 +106,7 @@ def legacy_limit_body(contract: Contract, reply: Reply, page: int, per_page: int
     )
 
 
+@_budget.cost(_budget.SWEEP)
 @pytest.mark.parametrize(("name", "value"), UNREADABLE, ids=[f"{n}={v}" for n, v in UNREADABLE])
 def test_a_value_of_the_wrong_type_is_refused(api: Api, name: str, value: str) -> None:
     """A value no reading of the parameter's type accepts is refused (by the contract's rule)."""
@@ -119,6 +137,7 @@ def test_a_request_without_a_valid_key_is_a_401_with_an_error_body(
             )
 
 
+@_budget.cost(_budget.SWEEP)
 @pytest.mark.parametrize("value", sorted(AWKWARD))
 @pytest.mark.parametrize("name", string_filters(CONTRACT))
 def test_every_string_filter_accepts_any_string(api: Api, name: str, value: str) -> None:

@@ -12,12 +12,13 @@ import base64
 
 import pytest
 
-from kapso_contacts.contract import Assessment, Provenance, to_query_value
+from kapso_contacts.contract import Provenance
 
-from ._api import Api, Reply
-from ._findings import check_each, promise
+from ._api import Api
+from ._findings import check_each
 from ._probes import rule_triggers, string_filters
-from ._refusals import expect_refusal, expect_verdict, snippet
+from ._readings import expect_read_as
+from ._refusals import expect_verdict
 from ._spec import suite_contract
 
 CONTRACT = suite_contract()
@@ -42,33 +43,6 @@ def issued_cursors(api: Api) -> dict[str, str]:
     if not isinstance(before, str):
         raise AssertionError(f"page 2 has a `previous` cursor; got {before!r} (GET {second.url})")
     return {cursor.after.name: after, cursor.before.name: before}
-
-
-def canonical(api: Api, verdict: Assessment) -> Reply:
-    """The answer to the query as the contract reads it, written out plainly."""
-    contract = api.contract
-    return api.raw(
-        {n: to_query_value(contract, contract.parameters[n], v) for n, v in verdict.values.items()}
-    )
-
-
-def expect_read_as(api: Api, reply: Reply, provenance: Provenance, what: str) -> None:
-    """The reply is the contract's reading of its query: refused, or served as the plain query."""
-    verdict = reply.verdict()
-    if verdict.refused:
-        expect_refusal(api.contract, verdict, reply.status, reply.body, what, reply.url)
-        return
-    plain = canonical(api, verdict)
-    promise(
-        (reply.status, reply.ids, _keys(reply)) == (plain.status, plain.ids, _keys(plain)),
-        provenance,
-        f"{what} is answered as {plain.url}; got {reply.status} {snippet(reply.body)}"
-        f" for GET {reply.url}",
-    )
-
-
-def _keys(reply: Reply) -> list[str]:
-    return sorted(reply.body) if isinstance(reply.body, dict) else []
 
 
 @pytest.mark.parametrize("rule_id", [rule.id for rule in CONTRACT.rules])

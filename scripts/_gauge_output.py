@@ -1,25 +1,57 @@
-"""Read what one run of the contract suite says: verdict, first failed check, requests."""
+"""Read one run of the contract suite: its first failure and its class, requests, coverage."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 _REQUESTS = re.compile(r"^requests:\s+(\d+) sent", re.MULTILINE)
-_SUMMARY_FAILED = re.compile(r"^FAILED (\S+)\n  (.+)$", re.MULTILINE)
+_SUMMARY_FAILED = re.compile(r"^FAILED (.+)\n  (.+)$", re.MULTILINE)
+_MISMATCH = re.compile(r"^MISMATCH (.+)$", re.MULTILINE)
+# `  ties: UNCHECKED: why` or `  date-bounds: UNCHECKED at ...: why` (the data could not show it).
+_UNCHECKED = re.compile(r"^  ([a-z-]+): UNCHECKED(?: at .+?)?: ", re.MULTILINE)
 _CUSTOM_CHECK = re.compile(r"Custom check failed: `([a-z_]+)`")
 _BUILTIN_CHECK = re.compile(r"^\s*\| - ST\d+ (.+)$", re.MULTILINE)
 _BUDGET_SKIPS = re.compile(r"^SKIPPED \[(\d+)\] .*request budget of \d+ spent", re.MULTILINE)
 _BUDGET_WORDS = ("request budget", "BudgetExhausted")
+# How the summary words a check that failed only for an assumption mismatch (strict runs).
+MISMATCH_FAILURE = "assumption mismatch: "
 
 
-def summary_failure(output: str) -> tuple[str, str] | None:
-    """The first failure in the suite's own summary: ``FAILED <node id>`` then its message."""
+@dataclass(frozen=True)
+class Finding:
+    """The first failure of a run, and whether it was an assumption mismatch."""
+
+    check: str
+    message: str
+    assumed: bool
+
+
+def first_finding(output: str, junit: Path) -> Finding | None:
+    """The first failed check (the suite's summary, else JUnit), with its class."""
     found = _SUMMARY_FAILED.search(output)
-    if found is None:
-        return None
-    return found.group(1).split("/")[-1].removesuffix(".py"), found.group(2).strip()[:200]
+    if found is not None:
+        node, message = found.group(1), found.group(2).strip()
+    else:
+        node, message = first_failure(junit)
+        if not node:
+            return None
+    mismatched = {_short(n) for n in _MISMATCH.findall(output)}
+    check = with_check_name(_short(node), output)
+    # Under strict assumptions a mismatch fails its check with the mismatch's own line.
+    assumed = _short(node) in mismatched and message.startswith(MISMATCH_FAILURE)
+    return Finding(check, message[:200], assumed)
+
+
+def _short(node: str) -> str:
+    return node.split("/")[-1]
+
+
+def unchecked(output: str) -> set[str]:
+    """The promises the summary says the data could not exercise."""
+    return set(_UNCHECKED.findall(output))
 
 
 def with_check_name(check: str, output: str) -> str:
@@ -54,17 +86,34 @@ def one_line(text: str) -> str:
     return text[:200]
 
 
-def verdict_of(code: int | None, check: str, message: str, *, clean: bool) -> str:
-    """Classify a run from pytest's exit code and its first failure (a spent budget is no kill)."""
+def verdict_of(
+    code: int | None,
+    finding: Finding | None,
+    *,
+    breaks: str | None,
+    needs: tuple[str, ...],
+    output: str,
+) -> str:
+    """Classify a run (`breaks` None: the clean server).
+
+    `killed`: the first failure is of the mutant's class (a violation for a
+    documented mutant, a mismatch for an assumed one); `wrong class`: it is
+    not; `unexercised`: it passed, and the summary names a promise the mutant
+    needs as unchecked on this data; `survived`: it passed otherwise, or only
+    the budget stopped it; `error`, `timeout`.
+    """
     if code is None:
         return "timeout"
+    if breaks is None:
+        return "passed" if code == 0 else "FAILED"
     if code == 0:
-        return "passed" if clean else "survived"
-    if code == 1 and check:
-        if any(word in message for word in _BUDGET_WORDS):
-            return "FAILED" if clean else "survived"
-        return "FAILED" if clean else "killed"
-    return "error"
+        return "unexercised" if set(needs) & unchecked(output) else "survived"
+    if code != 1 or finding is None:
+        return "error"
+    if any(word in finding.message for word in _BUDGET_WORDS):
+        return "survived"
+    found = "assumed" if finding.assumed else "documented"
+    return "killed" if found == breaks else "wrong class"
 
 
 def budget_note(output: str) -> str:

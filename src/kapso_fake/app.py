@@ -22,7 +22,7 @@ from ._http import ASGIApp, Headers, Receive, Scope, Send, error_body, lifespan,
 from ._ratelimit import RateLimitMiddleware
 from ._request import Refusal, read_request
 from .cursor import CursorCodec
-from .data import generate_dataset
+from .data import Shape, generate_dataset
 from .store import ContactStore
 
 logger = logging.getLogger("kapso_fake")
@@ -157,6 +157,7 @@ def create_app(
     api_keys: Sequence[str],
     contacts: int = 1000,
     seed: int = 1,
+    shape: Shape = "mixed",
     rate_limit: int | None = None,
     rate_window: float | None = None,
     fault_rate: float = 0.0,
@@ -172,6 +173,8 @@ def create_app(
         api_keys: the keys the API key header is checked against (at least one).
         contacts: how many generated contacts (ignored when ``store`` is given).
         seed: the seed of the generated data and of the fault injection.
+        shape: how the generated contacts' creation times are spread
+            (``kapso_fake.data.SHAPES``: ``mixed``, ``sparse``, ``dense``).
         rate_limit: requests per window per key; ``None`` for no limit.
         rate_window: length of a rate-limit window in seconds (default: the
             spec's; shorter windows keep rate-limit drills and benchmarks short).
@@ -187,7 +190,7 @@ def create_app(
         The app; ``app.state.store`` is its ``ContactStore``.
 
     Raises:
-        ValueError: no API key, an empty key, or a setting out of range.
+        ValueError: no API key, an empty key, an unknown shape, or a setting out of range.
     """
     keys = [key.encode() for key in api_keys]
     if not keys or not all(keys):
@@ -196,7 +199,8 @@ def create_app(
         raise ValueError("the store was built for another contract")
     contract = contract or (store.contract if store is not None else default_contract())
     if store is None:
-        store = ContactStore.from_dataset(generate_dataset(contacts, seed), db_path, contract)
+        dataset = generate_dataset(contacts, seed, shape)
+        store = ContactStore.from_dataset(dataset, db_path, contract)
     app = FakeApp(ContactsEndpoint(contract, store, keys))
     app.limit_rate(rate_limit, rate_window, clock)
     app.inject_faults(faults or FaultConfig(rate=fault_rate, seed=seed))

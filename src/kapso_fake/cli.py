@@ -19,7 +19,8 @@ from ._access_log import AccessLog
 from ._faults import FAULT_KINDS, FaultConfig
 from ._jsonl import read_jsonl
 from .app import create_app
-from .mutants import MUTANTS, apply_mutant, describe_mutants
+from .data import SHAPES, Shape
+from .mutants import MUTANTS, apply_mutants, describe_mutants
 from .store import ContactStore
 
 #: uvicorn's levels, quietest first; below ``info`` there is no access log (and no cost).
@@ -56,6 +57,10 @@ def _fault_kinds(ctx: click.Context, param: click.Parameter, value: str) -> tupl
     "--seed", type=int, default=1, show_default=True, help="Seed of the data and of the faults."
 )
 @click.option(
+    "--shape", type=click.Choice(SHAPES), default=SHAPES[0], show_default=True,
+    help="Creation times: mixed, sparse (a day apart), dense (many ties).",
+)  # fmt: skip
+@click.option(
     "--api-key", "api_keys", multiple=True, metavar="KEY",
     help="An accepted key (repeatable); without one, a key is generated and printed.",
 )  # fmt: skip
@@ -88,8 +93,8 @@ def _fault_kinds(ctx: click.Context, param: click.Parameter, value: str) -> tupl
     metavar="S", help="Seconds an injected delay lasts.",
 )  # fmt: skip
 @click.option(
-    "--mutant", type=click.Choice(sorted(MUTANTS)), metavar="NAME",
-    help="Serve with one contract violation (mutation gauge; see --list-mutants).",
+    "--mutant", "mutants", type=click.Choice(sorted(MUTANTS)), multiple=True, metavar="NAME",
+    help="Serve with a contract violation (repeatable; mutation gauge; see --list-mutants).",
 )  # fmt: skip
 @click.option("--list-mutants", is_flag=True, help="List the mutants and exit.")
 @click.option(
@@ -103,6 +108,7 @@ def serve(
     contacts: int,
     data: Path | None,
     seed: int,
+    shape: Shape,
     api_keys: tuple[str, ...],
     db: str | None,
     rate_limit: int | None,
@@ -111,7 +117,7 @@ def serve(
     fault_kinds: tuple[str, ...],
     fault_retry_after: int,
     fault_delay: float,
-    mutant: str | None,
+    mutants: tuple[str, ...],
     list_mutants: bool,
     log_level: str,
 ) -> None:
@@ -144,13 +150,14 @@ def serve(
         api_keys=keys,
         contacts=contacts,
         seed=seed,
+        shape=shape,
         rate_limit=rate_limit,
         rate_window=rate_window,
         db_path=db,
         store=store,
         faults=faults,
     )
-    source = data or f"seed {seed}"
+    source = data or f"seed {seed}, {shape}"
     click.echo(
         f"kapso-fake: {app.store.count()} contacts ({source}) loaded in "
         f"{time.perf_counter() - started:.1f} s; serving "
@@ -160,7 +167,7 @@ def serve(
     sys.stderr.flush()
     # A mutant (a deliberate contract violation, for the mutation gauge) wraps the
     # app from outside; the fake itself never knows.
-    served = app if mutant is None else apply_mutant(app, mutant, api_keys=keys)
+    served = apply_mutants(app, mutants, api_keys=keys)
     if _LEVELS.index(log_level) >= _LEVELS.index("info"):
         served = AccessLog(served)  # uvicorn's line, for a fraction of its cost
     uvicorn.run(

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-#: Generated contacts are created in this span (inclusive start, exclusive end).
+#: Generated contacts are created in this span (inclusive start, exclusive end); a
+#: ``sparse`` account starts at its start and runs on, a ``dense`` one ends at its end.
 SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)
 SPAN_END = datetime(2025, 7, 1, tzinfo=UTC)
+
+Shape = Literal["mixed", "sparse", "dense"]
+#: How creation times are spread (``--shape``): ``mixed`` (the default) over the
+#: span, with whole seconds and ties; ``sparse`` one contact a day, no two close,
+#: no ties; ``dense`` many a second from the span's end, ties in runs.
+SHAPES: tuple[Shape, ...] = ("mixed", "sparse", "dense")
 
 _FIRST = (
     "John",
@@ -99,35 +107,39 @@ class Dataset:
     seed: int
     size: int
     customers: list[CustomerRow]
+    shape: Shape = "mixed"
 
     def contacts(self) -> Iterator[Contact]:
         """Yield the ``size`` contacts, the same ones on every call."""
         rng = random.Random(f"kapso-fake:contacts:{self.seed}")  # noqa: S311 (reproducible)
-        return generate_contacts(rng, self.size, [c.id for c in self.customers])
+        return generate_contacts(rng, self.size, [c.id for c in self.customers], self.shape)
 
 
-def generate_dataset(contacts: int, seed: int) -> Dataset:
-    """Return the deterministic dataset for ``contacts`` contacts and ``seed``.
+def generate_dataset(contacts: int, seed: int, shape: Shape = "mixed") -> Dataset:
+    """Return the deterministic dataset for ``contacts`` contacts, ``seed`` and ``shape``.
 
     Args:
         contacts: how many contacts (>= 0); about a third as many customers.
-        seed: any integer; the same pair always yields the same data.
+        seed: any integer; the same arguments always yield the same data.
+        shape: how creation times are spread (``SHAPES``).
 
     Returns:
         The dataset (customers built, contacts generated on demand).
 
     Raises:
-        ValueError: ``contacts`` is negative.
+        ValueError: ``contacts`` is negative, or ``shape`` is not one of ``SHAPES``.
     """
     if contacts < 0:
         raise ValueError("contacts must be >= 0")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
     rng = random.Random(f"kapso-fake:customers:{seed}")  # noqa: S311 (reproducible)
     r = rng.random
     customers = [
         CustomerRow(new_uuid(rng), f"crm-{seed}-{i:06d}", f"{_pick(r, _FIRST)} {_pick(r, _LAST)}")
         for i in range(max(1, contacts // 3) if contacts else 0)
     ]
-    return Dataset(seed, contacts, customers)
+    return Dataset(seed, contacts, customers, shape)
 
 
 _UUID_CLEAR = ((1 << 128) - 1) ^ ((0xF << 76) | (0x3 << 62))
@@ -140,25 +152,21 @@ def new_uuid(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def generate_contacts(rng: random.Random, n: int, customer_ids: Sequence[str]) -> Iterator[Contact]:
+def generate_contacts(
+    rng: random.Random, n: int, customer_ids: Sequence[str], shape: Shape = "mixed"
+) -> Iterator[Contact]:
     """Yield ``n`` contacts drawn from ``rng``, of ``customer_ids`` or none.
 
     The first contacts always include the awkward cases (null ``wa_id``, no
-    customer, null display name, names with ``%``/``_``, shared ``created_at``),
-    so even a tiny dataset has them. Written for speed: a million take seconds.
+    customer, null display name, names with ``%``/``_``; shared ``created_at``
+    unless the shape is ``sparse``), so even a tiny dataset has them. Written
+    for speed: a million take seconds.
     """
-    start = int(SPAN_START.timestamp()) * _MICRO
-    span = int((SPAN_END - SPAN_START).total_seconds()) * _MICRO
     r, bits = rng.random, rng.getrandbits
     n_customers = len(customer_ids)
-    previous = 0
+    times = _TIMES[shape](r)
     for i in range(n):
-        micros = start + int(r() * span)
-        if r() < 0.1 or i == 1:
-            micros -= micros % _MICRO
-        if previous and (r() < 0.12 or i == 4):
-            micros = previous  # ties: the id decides the order
-        previous = micros
+        micros = next(times)
         created = _timestamp(micros)
         updated = _timestamp(micros + int(r() * 30 * 86400) * _MICRO) if r() < 0.5 else created
         no_wa_id = r() < 0.08 or i == 0
@@ -185,6 +193,45 @@ def generate_contacts(rng: random.Random, n: int, customer_ids: Sequence[str]) -
         }  # fmt: skip
 
 
+def _mixed_times(r: Callable[[], float]) -> Iterator[int]:
+    """Anywhere in the span; a tenth on a whole second; an eighth tied with the one before."""
+    start = int(SPAN_START.timestamp()) * _MICRO
+    span = int((SPAN_END - SPAN_START).total_seconds()) * _MICRO
+    previous = 0
+    for i in itertools.count():
+        micros = start + int(r() * span)
+        if r() < 0.1 or i == 1:
+            micros -= micros % _MICRO
+        if previous and (r() < 0.12 or i == 4):
+            micros = previous  # ties: the id decides the order
+        previous = micros
+        yield micros
+
+
+def _sparse_times(r: Callable[[], float]) -> Iterator[int]:
+    """One contact a day from the span's start, at any microsecond of it: never two close."""
+    start = int(SPAN_START.timestamp()) * _MICRO
+    day = 86400 * _MICRO
+    for i in itertools.count():
+        yield start + i * day + int(r() * day)
+
+
+def _dense_times(r: Callable[[], float]) -> Iterator[int]:
+    """Many a second back from the span's end: a third tied with the one before, in runs."""
+    micros = int(SPAN_END.timestamp()) * _MICRO
+    for i in itertools.count():
+        if not (r() < 0.35 or i == 4):
+            micros -= 1 + int(r() * 0.3 * _MICRO)
+            if r() < 0.1:
+                micros -= micros % 1000  # a whole millisecond now and then
+        yield micros
+
+
+_TIMES: dict[Shape, Callable[[Callable[[], float]], Iterator[int]]] = {
+    "mixed": _mixed_times,
+    "sparse": _sparse_times,
+    "dense": _dense_times,
+}
 _MICRO = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]

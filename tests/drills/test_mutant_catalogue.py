@@ -17,15 +17,17 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
+from kapso_contacts.contract import default_contract
 from kapso_fake import cli as kapso_fake_cli
-from kapso_fake import create_app, generate_dataset
-from kapso_fake.mutants import CATEGORIES, MUTANTS, Answer, Call, Forward, apply_mutant
+from kapso_fake import create_app, encode_cursor, generate_dataset
+from kapso_fake.mutants import CATEGORIES, MUTANTS, Answer, Call, Forward, Server, apply_mutant
 from kapso_fake.mutants._exchange import MutantApp
 from kapso_fake.mutants._listing import reserve, walk
 
 from .conftest import KEY, PATH, client_for
 
 CONTACTS, SEED = 150, 5
+CONTRACT = default_contract()
 Probe = tuple[str, list[tuple[str, str]], dict[str, str] | None]
 """A label, the query pairs and the headers (None: the valid key)."""
 
@@ -106,6 +108,7 @@ def probes(client: httpx.Client) -> list[Probe]:
         ("page 51", [("page", "51")]),
         ("mixed modes", [("page", "1"), ("limit", "5")]),
         ("before and after", [("after", cursor), ("before", cursor)]),
+        *_edges_of_the_listing(everyone, middle),
     ]
     battery: list[Probe] = [(label, query, None) for label, query in p]
     battery += [
@@ -114,6 +117,51 @@ def probes(client: httpx.Client) -> list[Probe]:
         ("wrong key", [], {"X-API-Key": "not-the-key"}),
     ]
     return battery
+
+
+def _cursor_of(contact: dict[str, Any]) -> str:
+    return encode_cursor(contact["created_at"], contact["id"])
+
+
+def _edges_of_the_listing(
+    everyone: list[dict[str, Any]], middle: str
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Probes at the edges the power recipes check: before, ends, exact multiples, spellings."""
+    legacy = CONTRACT.pagination.legacy
+    half = len(everyone) // 2
+    tie = next(
+        i for i, c in enumerate(everyone[1:]) if c["created_at"] == everyone[i]["created_at"]
+    )
+    per_page = int(legacy.per_page.maximum or 1)
+    nanos = middle.replace("Z", "001Z")
+    # The millisecond just after the middle contact (so that it is before the bound).
+    micros = int(middle[middle.index(".") + 1 : -1])
+    milli = middle[: middle.index(".")] + f".{min(micros // 1000 + 1, 999):03d}Z"
+    return [
+        ("before, small page", [("limit", "2"), ("before", _cursor_of(everyone[6]))]),
+        ("after, default size", [("after", _cursor_of(everyone[0]))]),
+        (
+            "after, filtered",
+            [("has_customer", "false"), ("limit", "7"), ("after", _cursor_of(everyone[0]))],
+        ),
+        ("after a tie", [("limit", "3"), ("after", _cursor_of(everyone[tie]))]),
+        ("one left", [("limit", "1"), ("after", _cursor_of(everyone[-3]))]),
+        ("exact multiple", [("limit", str(half)), ("after", _cursor_of(everyone[half - 1]))]),
+        ("legacy past the end", [("page", str(len(everyone))), ("per_page", str(per_page))]),
+        ("largest page", [("page", str(legacy.max_page)), ("per_page", "1")]),
+        (
+            "largest window",
+            [("page", str(legacy.max_window // per_page)), ("per_page", str(per_page))],
+        ),
+        ("empty filter", [("customer_id", ""), ("limit", "5")]),
+        ("leading zero", [("limit", "010")]),
+        ("repeated", [("limit", "x"), ("limit", "5")]),
+        ("unknown parameter", [("limit", "5"), ("no_such_parameter", "1")]),
+        ("bound, 3 digits", [("created_before", milli), ("limit", "100")]),
+        ("bound, 9 digits", [("created_before", nanos), ("limit", "100")]),
+        ("bound, z", [("created_before", middle.replace("Z", "z")), ("limit", "100")]),
+        ("bound, t", [("created_before", middle.replace("T", "t")), ("limit", "100")]),
+    ]
 
 
 def _last_cursor(client: httpx.Client) -> str:
@@ -142,13 +190,14 @@ def _without_key(client: httpx.Client, query: list[tuple[str, str]]) -> httpx.Re
     return client.send(request)
 
 
-def test_the_catalogue_has_at_least_30_mutants_in_every_category() -> None:
-    assert len(MUTANTS) >= 30
+def test_the_catalogue_has_at_least_80_mutants_in_every_category() -> None:
+    assert len(MUTANTS) >= 80
     assert {m.category for m in MUTANTS.values()} == set(CATEGORIES)
     for name, mutant in MUTANTS.items():
         assert name == mutant.name
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", name), name
         assert mutant.description and "\n" not in mutant.description
+        assert mutant.breaks in ("documented", "assumed") and mutant.caught_by
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +222,7 @@ def test_the_reserving_engine_is_faithful(clean: httpx.Client, clean_app: ASGIAp
         answer = await forward(call)
         return reserve(call, await walk(forward, call), answer) if answer.ok else answer
 
-    with client_for(MutantApp(clean_app, identity)) as same:
+    with client_for(MutantApp(clean_app, identity, Server(CONTRACT))) as same:
         for probe in probes(clean):
             assert _seen(same, probe) == _seen(clean, probe), probe[0]
 

@@ -1,9 +1,10 @@
 """Documented or assumed: a server that reads the silent parts otherwise is named, not failed.
 
-The server here (`_broken.assumptions_read_otherwise`) keeps every documented
-promise but reads what Kapso's docs leave open differently from the spec:
-cursor parameters win over page/per_page, page=0 is page 1, has_customer is
-cast the Rails way, and a refused cursor gets a 422. Each is an assumption
+The server here (the fake wearing the catalogue's mutants in
+`_servers.ASSUMPTIONS_READ_OTHERWISE`) keeps every documented promise but
+reads what Kapso's docs leave open differently from the spec: cursor
+parameters win over page/per_page, page=0 is page 1, has_customer is cast
+the Rails way, and a refused cursor gets a 422. Each is an assumption
 mismatch naming the spec location to edit; with
 KAPSO_CONTRACT_STRICT_ASSUMPTIONS=1 they fail the run; and a spec edited to
 read the server's way (KAPSO_CONTRACT_SPEC) has no mismatch there.
@@ -23,8 +24,8 @@ import pytest
 from kapso_contacts.contract import default_contract, packaged_spec
 from kapso_fake.testing import serve_app
 
-from ._broken import assumptions_read_otherwise
 from ._runs import SuiteRun, run_suite
+from ._servers import ASSUMPTIONS_READ_OTHERWISE, mutated
 
 CONTRACT = default_contract()
 PAGE = CONTRACT.pagination.legacy.page
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.loopback
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, str]]:
     key = "kapso_canary_" + secrets.token_hex(12)
-    with serve_app(assumptions_read_otherwise(key=key)) as server:
+    with serve_app(mutated(*ASSUMPTIONS_READ_OTHERWISE, key=key)) as server:
         base_url = server.base_url
         yield base_url, key
 

@@ -15,7 +15,7 @@ from contract_tests._budget import BudgetSpent, Ledger, failure_text
 from contract_tests._transport import RequestLog
 from kapso_fake.testing import serve_app
 
-from ._broken import _ascii_case_folding, _pages, broken
+from ._servers import mutated
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +90,7 @@ def test_a_run_cut_short_by_the_budget_says_so_and_fails_when_strict() -> None:
 def test_a_failure_found_before_the_budget_ran_out_is_reported_not_skipped() -> None:
     """The failing example fails at the budget's last request; its replay cannot be sent."""
     key = "kapso_canary_" + secrets.token_hex(8)
-    app = broken(response=_pages(_ascii_case_folding), key=key)
+    app = mutated("profile-name-ascii-case-folding", key=key)
     with serve_app(app) as server:
         # 2 anchor pages + the window + the first filtered walk: the first example fails.
         run = _run(

@@ -15,8 +15,8 @@ import pytest
 from contract_tests._masking import Scrubber
 from kapso_fake.testing import serve_app
 
-from ._broken import broken, clamp_limit
 from ._runs import run_suite
+from ._servers import mutated
 
 ONE_LETTER = "k"
 # The key standing as a token of its own (not inside a word like "fake").
@@ -34,8 +34,8 @@ def test_masking_keeps_each_report_shape_and_every_other_word() -> None:
 
 @pytest.mark.loopback
 def test_a_live_run_with_a_one_letter_key_completes_and_never_shows_it(tmp_path: Path) -> None:
-    # A fake that clamps `limit`: failures, so reproductions to mask.
-    with serve_app(broken(query=clamp_limit, key=ONE_LETTER)) as server:
+    # A fake that serves `limit` out of range: failures, so reproductions to mask.
+    with serve_app(mutated("limit-clamped", "limit-zero-means-default", key=ONE_LETTER)) as server:
         base_url = server.base_url
         run = run_suite(
             tmp_path,

@@ -107,9 +107,9 @@ def _suite(base_url: str, cwd: Path, pythonpath: Path | None) -> SuiteRun:
     return run_suite(cwd, env, "-p", "no:cacheprovider", pythonpath=pythonpath)
 
 
-def _findings(junit: str) -> tuple[set[str], set[str], list[str]]:
-    """(spec locations of violations, of mismatches, failures that name no location)."""
-    violations: set[str] = set()
+def _findings(junit: str) -> tuple[dict[str, list[str]], set[str], list[str]]:
+    """(violations by spec location, spec locations of mismatches, failures naming none)."""
+    violations: dict[str, list[str]] = {}
     mismatches: set[str] = set()
     unlocated: list[str] = []
     for case in ET.fromstring(junit).iter("testcase"):
@@ -120,7 +120,8 @@ def _findings(junit: str) -> tuple[set[str], set[str], list[str]]:
             message = found.get("message") or ""
             locations = set(_LOCATION.findall(message))
             if tag == "failure":
-                violations |= locations
+                for location in locations:
+                    violations.setdefault(location, []).append(message)
                 if not locations:
                     unlocated.append(f"{case.get('name')}: {(found.text or message)[:2000]}")
             elif "assumption mismatch" in message:
@@ -154,7 +155,8 @@ def test_the_suite_of_the_evolved_spec_passes_against_the_fake_it_generated(
     run = _suite(evolved_fake, tmp_path, generated)
     assert run.returncode == 0, run.output[-4000:]
     assert "0 failed, 0 with assumption mismatches only" in run.output
-    assert "username_contains" not in run.output  # the new filter's checks pass quietly
+    # The new filter is checked too: the coverage summary names its recipe.
+    assert "username_contains, a real piece" in run.output
 
 
 def test_the_original_suite_reports_exactly_the_expected_differences(
@@ -164,11 +166,18 @@ def test_the_original_suite_reports_exactly_the_expected_differences(
     assert run.returncode == 1, run.output[-4000:]
     violations, mismatches, unlocated = _findings(run.junit)
     limit, page = ORIGINAL.parameters["limit"], ORIGINAL.parameters["page"]
-    # Documented bounds the evolved server no longer keeps: contract violations.
-    assert violations == {
+    legacy = ORIGINAL.pagination.legacy
+    # Documented bounds the evolved server no longer keeps: contract violations...
+    assert set(violations) == {
         limit.source_of("maximum").location,
         page.source_of("maximum").location,
+        legacy.provenance.location,
     }
+    # ...and, from the same raised page maximum, a Link to a next page past the
+    # original's last one (the legacy mode's own promise: links only to pages served).
+    for message in violations[legacy.provenance.location]:
+        assert "rel=next exactly when a page follows" in message, message
+        assert f"page {legacy.max_page} of {legacy.max_page}" in message, message
     # Schemathesis' own failures name no location; each is one of those bounds.
     for failure in unlocated:
         assert "test_schema_contract" in failure, failure

@@ -12,7 +12,7 @@ import pytest
 
 from kapso_fake.testing import serve_app
 
-from ._broken import broken, clamp_limit
+from ._servers import mutated
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 500
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.loopback
 
 def test_a_failing_run_names_the_failures_and_never_shows_the_key(tmp_path: Path) -> None:
     canary = "kapso_canary_" + secrets.token_hex(16)
-    # A server that clamps `limit` instead of refusing 0 and 101.
-    app = broken(query=clamp_limit, key=canary)
+    # A server that serves `limit` 0 and past the maximum instead of refusing them.
+    app = mutated("limit-clamped", "limit-zero-means-default", key=canary)
     summary = tmp_path / "step-summary.md"
     junit = tmp_path / "junit.xml"
     with serve_app(app) as server:

@@ -5,25 +5,52 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTACTS_PATH = "/platform/v1/whatsapp/contacts"
+from kapso_contacts.contract import Assessment, Contract, assess
+
+from ..cursor import CursorCodec
+
+#: How many filtered listings a wrapped server keeps (see ``Server.listings``).
+MAX_LISTINGS = 64
+
+
+@dataclass(eq=False)
+class Server:
+    """What a mutant knows of the server it wraps: its contract, its keys, its cursor codec.
+
+    ``listings`` keeps each filtered listing a mutant has read through the
+    wrapped app (by its filter pairs): a mutant serves a fixed dataset.
+    """
+
+    contract: Contract
+    api_keys: tuple[str, ...] = ()
+    listings: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @cached_property
+    def codec(self) -> CursorCodec:
+        """The fake's cursor codec for this contract."""
+        return CursorCodec.for_contract(self.contract)
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
     """A request to the contacts endpoint: its query pairs and headers (names lowercased)."""
 
+    server: Server
     query: tuple[tuple[str, str], ...]
     headers: tuple[tuple[str, str], ...]
     raw_query: bytes | None = None
     """The query string as received; dropped once the query is rewritten."""
 
     @classmethod
-    def from_scope(cls, scope: Scope) -> Call:
+    def from_scope(cls, scope: Scope, server: Server) -> Call:
         """Read a call from an ASGI HTTP scope."""
         raw: bytes = scope.get("query_string", b"")
         pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
@@ -31,7 +58,16 @@ class Call:
             (name.decode("latin-1").lower(), value.decode("latin-1"))
             for name, value in scope.get("headers", [])
         )
-        return cls(tuple(pairs), headers, raw)
+        return cls(server, tuple(pairs), headers, raw)
+
+    @property
+    def contract(self) -> Contract:
+        """The contract the wrapped server serves."""
+        return self.server.contract
+
+    def verdict(self) -> Assessment:
+        """The query as the contract reads it (what the correct app makes of it)."""
+        return assess(self.contract, self.query)
 
     def get(self, name: str) -> str | None:
         """The last value of a query parameter (the one the server uses), or None."""
@@ -47,6 +83,10 @@ class Call:
         pairs = [(key, val) for key, val in self.query if key != name]
         if value is not None:
             pairs.append((name, value))
+        return replace(self, query=tuple(pairs), raw_query=None)
+
+    def with_query(self, pairs: Iterable[tuple[str, str]]) -> Call:
+        """Return the call with these query pairs instead."""
         return replace(self, query=tuple(pairs), raw_query=None)
 
     def only(self, names: Iterable[str]) -> Call:
@@ -167,20 +207,26 @@ async def _forward(app: ASGIApp, scope: Scope, call: Call) -> Answer:
 class MutantApp:
     """ASGI middleware: the contacts endpoint goes through a mutant, the rest is untouched."""
 
-    def __init__(self, app: ASGIApp, handler: Handler) -> None:
+    def __init__(self, app: ASGIApp, handler: Handler, server: Server) -> None:
         self.app = app
         self.handler = handler
+        self.server = server
+        # Whatever the wrapped app offers (``state``, ``store``...) stays reachable.
+        self.contract = server.contract
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection."""
-        if scope["type"] != "http" or scope.get("path") != CONTACTS_PATH:
+        if scope["type"] != "http" or scope.get("path") != self.server.contract.path:
             await self.app(scope, receive, send)
             return
 
         async def forward(call: Call) -> Answer:
             return await _forward(self.app, scope, call)
 
-        answer = await self.handler(Call.from_scope(scope), forward)
+        answer = await self.handler(Call.from_scope(scope, self.server), forward)
         headers = [(k, v) for k, v in answer.headers if k != "content-length"]
         headers.append(("content-length", str(len(answer.body))))
         await send(

@@ -1,42 +1,73 @@
-"""Filter defects: a filter ignored, matched the wrong way, or combined with OR."""
+"""Filter defects: a filter ignored, matched the wrong way, combined with OR, or lost on page 2."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
+
+from kapso_contacts.contract import Filter, Instant, format_timestamp
 
 from ._exchange import Answer, Call, Forward, Handler
-from ._listing import FILTERS, Contact, newest_first, reserve, walk
-from ._model import Registry, query_rewrite, register
-
-CATALOGUE: Registry = []
+from ._facts import CONTRACT, FOLDING, date_bounds, filter_by, paging, recipe, slug, spelling
+from ._facts import awkward as awkward_check
+from ._listing import Contact, in_order, reserve, walk
+from ._model import Mutant, query_rewrite
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_OFFSET = re.compile(r"[+-][0-9]{2}:[0-9]{2}$")
+NAME = filter_by(CONTRACT, "contains", case_insensitive=True)
+PIECE = filter_by(CONTRACT, "contains", case_insensitive=False)
+PRESENT = filter_by(CONTRACT, "present")
+AFTER, BEFORE = date_bounds(CONTRACT)
 
 
 def _ignored(name: str) -> Handler:
     return query_rewrite(lambda call: call.with_param(name, None))
 
 
-def _wrong_predicate(name: str, predicate: Callable[[str, Contact], bool]) -> Handler:
-    """Serve ``name`` with ``predicate(value, contact)`` instead of the documented match."""
+def _recipes(rule: Filter) -> tuple[str, ...]:
+    """The suite's filter recipes for one filter (by its meaning, as the suite names them)."""
+    name = rule.parameter
+    if rule.match == "present":
+        return (recipe(f"{name}=true"), recipe(f"{name}=false"))
+    if rule.match == "contains" and rule.case_insensitive:
+        return (recipe(f"{name}, case flipped"), recipe(f"{name}=%"))
+    if rule.match == "contains":
+        return (recipe(f"{name}, a real piece"),)
+    return (recipe(f"{name}, unknown" if rule.on_customer else f"{name}, a real one"),)
+
+
+def _ignoring(rule: Filter) -> Mutant:
+    checks = _recipes(rule)
+    if CONTRACT.parameters[rule.parameter].kind == "string":
+        checks += (awkward_check(rule.parameter, "4096 characters"),)
+    return Mutant(
+        f"ignores-{slug(rule.parameter)}",
+        "filter",
+        f"{rule.parameter} is ignored: every contact comes back",
+        "documented",
+        checks,
+        _ignored(rule.parameter),
+    )
+
+
+def _field(contact: Contact, rule: Filter) -> str:
+    return str(contact.get(rule.field) or "")
+
+
+def _wrong_predicate(rule: Filter, predicate: Callable[[str, Contact], bool]) -> Handler:
+    """Serve the filter with ``predicate(value, contact)`` instead of its documented match."""
 
     async def handle(call: Call, forward: Forward) -> Answer:
         answer = await forward(call)
-        value = call.get(name)
+        value = call.get(rule.parameter)
         if not answer.ok or not value:
             return answer
-        others = [f for f in FILTERS if f != name]
+        others = [f for f in call.contract.filters if f != rule.parameter]
         contacts = [c for c in await walk(forward, call, others) if predicate(value, c)]
         return reserve(call, contacts, answer)
 
     return handle
-
-
-def _name(contact: Contact) -> str:
-    return str(contact.get("profile_name") or "")
 
 
 def _like(needle: str, contact: Contact) -> bool:
@@ -44,142 +75,135 @@ def _like(needle: str, contact: Contact) -> bool:
     pattern = "".join(
         ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in needle.casefold()
     )
-    return re.search(pattern, _name(contact).casefold(), re.DOTALL) is not None
+    return re.search(pattern, _field(contact, NAME).casefold(), re.DOTALL) is not None
 
 
-def _shift_bound(name: str, delta: timedelta) -> Callable[[Call], Call]:
-    """Move a date bound by ``delta``: an exclusive bound becomes an inclusive one."""
+def _false_is_truthy(call: Call) -> Call:
+    booleans = call.contract.query.booleans
+    if call.get(PRESENT.parameter) in booleans.false:
+        return call.with_param(PRESENT.parameter, booleans.true[0])
+    return call
+
+
+def _inclusive(rule: Filter) -> Handler:
+    """An exclusive bound read inclusively (``>=``, ``<=``): a contact at the bound comes back."""
+    step = timedelta(microseconds=-1 if rule.match == "after" else 1)
 
     def rewrite(call: Call) -> Call:
-        text = call.get(name)
-        if not text:
+        value = call.verdict().values.get(rule.parameter)
+        if not isinstance(value, Instant) or value.inexact:
             return call
-        fraction = re.search(r"\.([0-9]+)", text)
-        if fraction and len(fraction.group(1)) > 6:
-            return call
-        try:
-            instant = datetime.fromisoformat(text).astimezone(UTC) + delta
-        except (ValueError, OverflowError):
-            return call
-        return call.with_param(name, instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        return call.with_param(rule.parameter, format_timestamp(value.floor + step))
 
-    return rewrite
-
-
-def _drop_offset(call: Call) -> Call:
-    """Read a bound's local time as UTC: the offset is thrown away."""
-    for name in ("created_after", "created_before"):
-        text = call.get(name)
-        if text and _OFFSET.search(text):
-            call = call.with_param(name, _OFFSET.sub("Z", text))
-    return call
+    return query_rewrite(rewrite)
 
 
 async def _filters_or(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
-    given = [name for name in FILTERS if call.get(name)]
+    given = [name for name in call.contract.filters if call.get(name)]
     if not answer.ok or len(given) < 2:
         return answer
     union: dict[str, Contact] = {}
     for name in given:
         for contact in await walk(forward, call, [name]):
-            union[str(contact["id"])] = contact
-    return reserve(call, newest_first(list(union.values())), answer)
+            union[str(contact[call.contract.order[-1].field])] = contact
+    return reserve(call, in_order(call, union.values()), answer)
 
 
-def _add(name: str, description: str, handler: Handler) -> None:
-    register(CATALOGUE, name, "filter", description)(handler)
+def _filters_dropped_after_page_one(call: Call) -> Call:
+    cursor = call.contract.pagination.cursor
+    if call.get(cursor.after.name) or call.get(cursor.before.name):
+        return call.only(p.name for p in cursor.parameters)
+    return call
 
 
-def _build(entries: Sequence[tuple[str, str, Handler]]) -> None:
-    for name, description, handler in entries:
-        _add(name, description, handler)
-
-
-_build(
-    [
-        (
-            "ignores-customer-id",
-            "customer_id is ignored: every contact comes back",
-            _ignored("customer_id"),
+CATALOGUE: tuple[Mutant, ...] = (
+    *(
+        _ignoring(rule)
+        for rule in CONTRACT.filters.values()
+        if rule.match in ("equals", "contains", "present")
+    ),
+    Mutant(
+        f"{slug(PRESENT.parameter)}-false-is-truthy",
+        "filter",
+        f"{PRESENT.parameter}=false is read as a non-empty string, i.e. true",
+        "documented",
+        (recipe(f"{PRESENT.parameter}=false"),),
+        query_rewrite(_false_is_truthy),
+    ),
+    Mutant(
+        f"{slug(NAME.field)}-case-sensitive",
+        "filter",
+        f"{NAME.parameter} matches case-sensitively",
+        "documented",
+        (recipe(f"{NAME.parameter}, case flipped"),),
+        _wrong_predicate(NAME, lambda v, c: v in _field(c, NAME)),
+    ),
+    Mutant(
+        f"{slug(NAME.field)}-ascii-case-folding",
+        "filter",
+        f"{NAME.parameter} folds ASCII case only (SQLite LIKE): 'ÉLODIE' misses 'élodie'",
+        "documented",
+        (recipe(f"{NAME.parameter}, case flipped"), f"{FOLDING}[{NAME.parameter}]"),
+        _wrong_predicate(
+            NAME,
+            lambda v, c: v.translate(_ASCII_LOWER) in _field(c, NAME).translate(_ASCII_LOWER),
         ),
+    ),
+    Mutant(
+        f"{slug(NAME.field)}-wildcards-leak",
+        "filter",
+        f"{NAME.parameter} goes into LIKE unescaped: % and _ act as wildcards",
+        "documented",
+        (recipe(f"{NAME.parameter}=%"), recipe(f"{NAME.parameter}=_")),
+        _wrong_predicate(NAME, _like),
+    ),
+    Mutant(
+        f"{slug(NAME.field)}-prefix",
+        "filter",
+        f"{NAME.parameter} matches a prefix instead of a substring",
+        "documented",
         (
-            "ignores-customer-external-id",
-            "customer_external_id is ignored: every contact comes back",
-            _ignored("customer_external_id"),
+            recipe(f"{NAME.parameter}, case flipped"),
+            recipe(f"{PRESENT.parameter} AND {NAME.parameter}"),
         ),
-        (
-            "ignores-business-scoped-user-id",
-            "business_scoped_user_id is ignored (the undocumented filter nobody wired up)",
-            _ignored("business_scoped_user_id"),
+        _wrong_predicate(NAME, lambda v, c: _field(c, NAME).casefold().startswith(v.casefold())),
+    ),
+    Mutant(
+        f"{slug(PIECE.field)}-prefix",
+        "filter",
+        f"{PIECE.parameter} matches a prefix instead of a substring",
+        "documented",
+        (recipe(f"{PIECE.parameter}, a real piece"),),
+        _wrong_predicate(
+            PIECE, lambda v, c: c.get(PIECE.field) is not None and _field(c, PIECE).startswith(v)
         ),
-        (
-            "ignores-wa-id-contains",
-            "wa_id_contains is ignored",
-            _ignored("wa_id_contains"),
-        ),
-        (
-            "has-customer-false-is-truthy",
-            "has_customer=false is read as a non-empty string, i.e. true",
-            query_rewrite(
-                lambda call: (
-                    call.with_param("has_customer", "true")
-                    if call.get("has_customer") == "false"
-                    else call
-                )
-            ),
-        ),
-        (
-            "profile-name-case-sensitive",
-            "profile_name_contains matches case-sensitively",
-            _wrong_predicate("profile_name_contains", lambda v, c: v in _name(c)),
-        ),
-        (
-            "profile-name-ascii-case-folding",
-            "profile_name_contains folds ASCII case only (SQLite LIKE): 'ÉLODIE' misses 'élodie'",
-            _wrong_predicate(
-                "profile_name_contains",
-                lambda v, c: v.translate(_ASCII_LOWER) in _name(c).translate(_ASCII_LOWER),
-            ),
-        ),
-        (
-            "profile-name-wildcards-leak",
-            "profile_name_contains goes into LIKE unescaped: % and _ act as wildcards",
-            _wrong_predicate("profile_name_contains", _like),
-        ),
-        (
-            "profile-name-prefix",
-            "profile_name_contains matches a prefix instead of a substring",
-            _wrong_predicate(
-                "profile_name_contains", lambda v, c: _name(c).casefold().startswith(v.casefold())
-            ),
-        ),
-        (
-            "wa-id-prefix",
-            "wa_id_contains matches a prefix instead of a substring",
-            _wrong_predicate(
-                "wa_id_contains", lambda v, c: str(c.get("wa_id") or "\0").startswith(v)
-            ),
-        ),
-        (
-            "created-after-inclusive",
-            "created_after is inclusive (>=): a contact created at the bound comes back",
-            query_rewrite(_shift_bound("created_after", -timedelta(microseconds=1))),
-        ),
-        (
-            "created-before-inclusive",
-            "created_before is inclusive (<=): a contact created at the bound comes back",
-            query_rewrite(_shift_bound("created_before", timedelta(microseconds=1))),
-        ),
-        (
-            "created-bound-offset-ignored",
-            "a date bound's UTC offset is dropped: 10:00+02:00 is read as 10:00Z",
-            query_rewrite(_drop_offset),
-        ),
-        (
-            "filters-combine-with-or",
-            "two or more filters combine with OR instead of AND",
-            _filters_or,
-        ),
-    ]
+    ),
+    *(
+        Mutant(
+            f"{slug(rule.parameter)}-inclusive",
+            "filter",
+            f"{rule.parameter} is inclusive: a contact created at the bound comes back",
+            "documented",
+            (spelling("Z"), paging("minimum")),
+            _inclusive(rule),
+        )
+        for rule in (AFTER, BEFORE)
+    ),
+    Mutant(
+        "filters-combine-with-or",
+        "filter",
+        "two or more filters combine with OR instead of AND",
+        "documented",
+        (recipe(f"{PRESENT.parameter} AND {NAME.parameter}"), paging("minimum")),
+        _filters_or,
+    ),
+    Mutant(
+        "filters-dropped-after-page-one",
+        "filter",
+        "pages reached with a cursor forget the filters (the cursor query rebuilds its WHERE)",
+        "documented",
+        (paging("minimum"),),
+        query_rewrite(_filters_dropped_after_page_one),
+    ),
 )

@@ -1,4 +1,4 @@
-"""What a mutant is, and small builders for the common kinds of rewrite."""
+"""What a mutant is (one declarative entry), and small builders for the common kinds of rewrite."""
 
 from __future__ import annotations
 
@@ -7,48 +7,53 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._exchange import Answer, Call, Forward, Handler
+from ._listing import items_of, with_items
 
-Category = Literal["filter", "pagination", "range", "schema", "auth", "robustness"]
+Category = Literal[
+    "filter", "spelling", "reading", "cursor", "legacy", "range", "schema", "auth", "robustness"
+]
 CATEGORIES: tuple[Category, ...] = (
     "filter",
-    "pagination",
+    "spelling",
+    "reading",
+    "cursor",
+    "legacy",
     "range",
     "schema",
     "auth",
     "robustness",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What a mutant may need to know about the server it wraps."""
-
-    api_keys: tuple[str, ...] = ()
+Breaks = Literal["documented", "assumed"]
+"""What a mutant breaks: a documented promise (a run must fail) or only an assumption
+(a run must report an assumption mismatch; it fails only under strict assumptions)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Mutant:
-    """One contract violation a real API could ship, switchable on the fake."""
+    """One defect a real server could ship, switchable on the fake.
+
+    Attributes:
+        name: kebab-case, unique.
+        category: where in a typical implementation the mistake sits.
+        description: the mistake, in one line.
+        breaks: ``documented`` or ``assumed`` (see ``Breaks``).
+        caught_by: the suite's checks that catch it, as node ids under the suite's
+            directory (``test_power_paging.py::test_...[maximum]``); the catalogue
+            test runs exactly these against the mutant.
+        handler: what the mutant does with one call (``Handler``).
+        needs: promises of the suite's coverage summary the data must let it
+            exercise (``ties``...): on data without them the defect cannot show.
+        needs_api_key: the handler reads the server's keys (``Server.api_keys``).
+    """
 
     name: str
     category: Category
     description: str
-    make: Callable[[Settings], Handler]
-
-
-Registry = list[Mutant]
-
-
-def register(
-    catalogue: Registry, name: str, category: Category, description: str
-) -> Callable[[Handler], Handler]:
-    """Decorator: add a handler that needs no settings to ``catalogue``."""
-
-    def add(handler: Handler) -> Handler:
-        catalogue.append(Mutant(name, category, description, lambda _settings: handler))
-        return handler
-
-    return add
+    breaks: Breaks
+    caught_by: tuple[str, ...]
+    handler: Handler
+    needs: tuple[str, ...] = ()
+    needs_api_key: bool = False
 
 
 def query_rewrite(rewrite: Callable[[Call], Call]) -> Handler:
@@ -72,11 +77,10 @@ def body_rewrite(rewrite: Callable[[Call, dict[str, Any]], dict[str, Any]]) -> H
     return handle
 
 
-def contact_rewrite(rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> Handler:
+def contact_rewrite(rewrite: Callable[[Call, dict[str, Any]], dict[str, Any]]) -> Handler:
     """A handler that changes every contact of the correct app's 200 answers."""
 
-    def each(_call: Call, body: dict[str, Any]) -> dict[str, Any]:
-        body["data"] = [rewrite(dict(contact)) for contact in body["data"]]
-        return body
+    def each(call: Call, body: dict[str, Any]) -> dict[str, Any]:
+        return with_items(call, body, [rewrite(call, dict(c)) for c in items_of(call, body)])
 
     return body_rewrite(each)

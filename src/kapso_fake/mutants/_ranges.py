@@ -1,158 +1,221 @@
-"""Range defects: bounds not enforced, values clamped, refused combinations accepted."""
+"""Range defects: bounds not enforced or enforced one off, values clamped, the legacy limit."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
-from ._exchange import Answer, Call, Forward
+from kapso_contacts_api import models
+
+from kapso_contacts.contract import Parameter, error_body_schema
+
+from ._exchange import Answer, Call, Forward, Handler
+from ._facts import (
+    CONTRACT,
+    LEGACY_LIMIT,
+    edge,
+    paging,
+    refused,
+)
 from ._listing import legacy_answer, walk
-from ._model import Registry, query_rewrite, register
+from ._model import Mutant, query_rewrite
 
-CATALOGUE: Registry = []
-_INTEGER = re.compile(r"-?[0-9]{1,18}")
-_LEGACY_MESSAGE = "legacy_offset_pagination_limit_exceeded"
+_CURSOR, _LEGACY = CONTRACT.pagination.cursor, CONTRACT.pagination.legacy
 
 
-def _integer(call: Call, name: str) -> int | None:
-    text = call.get(name)
-    return int(text) if text is not None and _INTEGER.fullmatch(text) else None
-
-
-def _legacy_refusal(answer: Answer) -> dict[str, Any] | None:
-    if answer.status != 400:
+def _legacy_refusal(call: Call, answer: Answer) -> dict[str, Any] | None:
+    """The body of the legacy limit's refusal, if that is what ``answer`` is."""
+    legacy = call.contract.pagination.legacy
+    if answer.status != legacy.limit_error_status:
         return None
     try:
         body = answer.json()
     except ValueError:
         return None
-    return body if isinstance(body, dict) and body.get("message") == _LEGACY_MESSAGE else None
+    found = error_body_schema(call.contract, legacy.limit_error_status, body)
+    return body if isinstance(body, dict) and found == legacy.limit_error_body else None
 
 
-def _clamp(name: str, high: int) -> Callable[[Call], Call]:
+def _integer(call: Call, parameter: Parameter) -> int | None:
+    """The integer a query gives a parameter, read as the contract reads integers (any range)."""
+    text = call.get(parameter.name)
+    if text is None or not re.fullmatch(call.contract.query.integer_pattern, text):
+        return None
+    return int(text)
+
+
+def _set_when(
+    pick: Callable[[Any], Parameter],
+    when: Callable[[int, Parameter], bool],
+    value: Callable[[int, Parameter], int],
+) -> Callable[[Call], Call]:
+    """Send the correct app ``value(n)`` for a parameter whose value ``n`` meets ``when``."""
+
     def rewrite(call: Call) -> Call:
-        value = _integer(call, name)
-        return call.with_param(name, str(high)) if value is not None and value > high else call
+        parameter = pick(call.contract.pagination)
+        found = _integer(call, parameter)
+        if found is None or not when(found, parameter):
+            return call
+        return call.with_param(parameter.name, str(value(found, parameter)))
 
     return rewrite
 
 
-register(
-    CATALOGUE,
-    "limit-plus-one",
-    "range",
-    "a cursor page holds limit + 1 items (the look-ahead row is not trimmed)",
-)(
-    query_rewrite(
-        lambda call: (
-            call.with_param("limit", str(value + 1))
-            if (value := _integer(call, "limit")) is not None and 1 <= value < 100
-            else call
-        )
-    )
-)
+def _limit(pagination: Any) -> Parameter:
+    return pagination.cursor.limit  # type: ignore[no-any-return]
 
-register(
-    CATALOGUE,
-    "limit-clamped",
-    "range",
-    "a limit above 100 is clamped to 100 instead of refused with a 400",
-)(query_rewrite(_clamp("limit", 100)))
 
-register(
-    CATALOGUE,
-    "limit-zero-means-default",
-    "range",
-    "limit=0 is falsy, so the default 20 is used instead of a 400",
-)(query_rewrite(lambda c: c.with_param("limit", "20") if _integer(c, "limit") == 0 else c))
+def _per_page(pagination: Any) -> Parameter:
+    return pagination.legacy.per_page  # type: ignore[no-any-return]
 
-register(
-    CATALOGUE,
-    "per-page-clamped",
-    "range",
-    "a per_page above 100 is clamped to 100 instead of refused with a 400",
-)(query_rewrite(_clamp("per_page", 100)))
 
-register(
-    CATALOGUE,
-    "page-zero-means-first",
-    "range",
-    "page=0 is falsy, so page 1 is served instead of a 400",
-)(query_rewrite(lambda c: c.with_param("page", "1") if _integer(c, "page") == 0 else c))
+def _page(pagination: Any) -> Parameter:
+    return pagination.legacy.page  # type: ignore[no-any-return]
+
+
+def _top(parameter: Parameter) -> int:
+    return int(parameter.maximum if parameter.maximum is not None else parameter.default)
+
+
+def _refused_at_maximum(pick: Callable[[Any], Parameter]) -> Handler:
+    """The maximum itself is refused (``< max`` instead of ``<= max``)."""
+
+    async def handle(call: Call, forward: Forward) -> Answer:
+        parameter = pick(call.contract.pagination)
+        if _integer(call, parameter) == parameter.maximum:
+            return await refused(
+                call, forward, parameter.name, f"{parameter.name} must be below {parameter.maximum}"
+            )
+        return await forward(call)
+
+    return handle
 
 
 async def _page_max_unenforced(call: Call, forward: Forward) -> Answer:
-    """Serve a legacy page past page 50 as if allowed (its window is always under 5,000)."""
+    """Serve a legacy page past the largest page as if allowed (while its window is allowed)."""
     answer = await forward(call)
-    refusal = _legacy_refusal(answer)
-    if refusal is None:
+    if _legacy_refusal(call, answer) is None:
         return answer
-    page, per_page = int(refusal["requested_page"]), int(refusal["requested_per_page"])
-    if page * per_page > int(refusal["max_window"]):
+    legacy = call.contract.pagination.legacy
+    values = call.verdict().values
+    page = int(values.get(legacy.page.name, legacy.page.default))
+    per_page = int(values.get(legacy.per_page.name, legacy.per_page.default))
+    if page * per_page > legacy.max_window:
         return answer
-    template = await forward(call.with_param("page", "1"))
+    template = await forward(call.with_param(legacy.page.name, str(legacy.first_page)))
     if not template.ok:
         return answer
-    return legacy_answer(template, page, per_page, await walk(forward, call))
+    return legacy_answer(call, template, page, per_page, await walk(forward, call))
 
 
-register(
-    CATALOGUE,
-    "page-max-not-enforced",
-    "range",
-    "pages past 50 are served (only the 5,000 window is enforced)",
-)(_page_max_unenforced)
-
-register(
-    CATALOGUE,
-    "per-page-zero-means-default",
-    "range",
-    "per_page=0 is falsy, so the default 20 is used instead of a 400",
-)(query_rewrite(lambda c: c.with_param("per_page", "20") if _integer(c, "per_page") == 0 else c))
-
-
-@register(
-    CATALOGUE,
-    "legacy-limit-generic-400",
-    "range",
-    "the legacy limit 400 has the generic {error} body, not the documented one",
-)
 async def _generic_body(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
-    refusal = _legacy_refusal(answer)
+    refusal = _legacy_refusal(call, answer)
     if refusal is None:
         return answer
-    return answer.with_json({"error": str(refusal["detail"]), "parameter": "page"})
+    text = str(models.LegacyPaginationLimitError.from_dict(refusal).detail)
+    page = call.contract.pagination.legacy.page.name
+    return answer.with_json(models.Error(error=text, parameter=page).to_dict())
 
 
-@register(
-    CATALOGUE,
-    "legacy-limit-422",
-    "range",
-    "the legacy limit is refused with a 422 instead of the documented 400",
-)
 async def _as_422(call: Call, forward: Forward) -> Answer:
     answer = await forward(call)
-    return answer.with_json(answer.json(), status=422) if _legacy_refusal(answer) else answer
+    if _legacy_refusal(call, answer) is None:
+        return answer
+    return answer.with_json(answer.json(), status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
-def _cursor_wins(call: Call) -> Call:
-    if any(call.has(n) for n in ("limit", "after", "before")):
-        return call.with_param("page", None).with_param("per_page", None)
-    return call
-
-
-register(
-    CATALOGUE,
-    "mixed-modes-accepted",
-    "range",
-    "page/per_page next to limit/after/before are silently ignored instead of a 400",
-)(query_rewrite(_cursor_wins))
-
-register(
-    CATALOGUE,
-    "before-with-after-accepted",
-    "range",
-    "before next to after is silently ignored instead of a 400",
-)(query_rewrite(lambda c: c.with_param("before", None) if c.has("after") else c))
+CATALOGUE: tuple[Mutant, ...] = (
+    Mutant(
+        "limit-plus-one",
+        "range",
+        "a cursor page holds limit + 1 items (the look-ahead row is not trimmed)",
+        "documented",
+        (paging("minimum"), edge(f"{_CURSOR.limit.name} minimum")),
+        query_rewrite(
+            _set_when(_limit, lambda n, p: (p.minimum or 1) <= n < _top(p), lambda n, p: n + 1)
+        ),
+    ),
+    Mutant(
+        "limit-clamped",
+        "range",
+        "a limit above the maximum is clamped to it instead of refused with a 400",
+        "documented",
+        (edge(f"{_CURSOR.limit.name} maximum+1"),),
+        query_rewrite(_set_when(_limit, lambda n, p: n > _top(p), lambda n, p: _top(p))),
+    ),
+    Mutant(
+        "limit-zero-means-default",
+        "range",
+        "limit=0 is falsy, so the default is used instead of a 400",
+        "documented",
+        (edge(f"{_CURSOR.limit.name} minimum-1"),),
+        query_rewrite(_set_when(_limit, lambda n, p: n == 0, lambda n, p: int(p.default))),
+    ),
+    Mutant(
+        "limit-maximum-refused",
+        "range",
+        "limit at its maximum is refused (limit < max instead of <=)",
+        "documented",
+        (edge(f"{_CURSOR.limit.name} maximum"), paging("maximum")),
+        _refused_at_maximum(_limit),
+    ),
+    Mutant(
+        "per-page-clamped",
+        "range",
+        "a per_page above the maximum is clamped to it instead of refused with a 400",
+        "documented",
+        (edge(f"{_LEGACY.per_page.name} maximum+1"),),
+        query_rewrite(_set_when(_per_page, lambda n, p: n > _top(p), lambda n, p: _top(p))),
+    ),
+    Mutant(
+        "per-page-zero-means-default",
+        "range",
+        "per_page=0 is falsy, so the default is used instead of a 400 (the minimum is assumed)",
+        "assumed",
+        (edge(f"{_LEGACY.per_page.name} minimum-1"),),
+        query_rewrite(_set_when(_per_page, lambda n, p: n == 0, lambda n, p: int(p.default))),
+    ),
+    Mutant(
+        "per-page-maximum-refused",
+        "range",
+        "per_page at its maximum is refused (per_page < max instead of <=)",
+        "documented",
+        (edge(f"{_LEGACY.per_page.name} maximum"),),
+        _refused_at_maximum(_per_page),
+    ),
+    Mutant(
+        "page-zero-means-first",
+        "range",
+        "page=0 is falsy, so the first page is served instead of a 400 (the minimum is assumed)",
+        "assumed",
+        (edge(f"{_LEGACY.page.name} minimum-1"),),
+        query_rewrite(_set_when(_page, lambda n, p: n == 0, lambda n, p: int(p.default))),
+    ),
+    Mutant(
+        "page-max-not-enforced",
+        "range",
+        "pages past the largest are served (only the window is enforced)",
+        "documented",
+        (edge(f"{_LEGACY.page.name} maximum+1"), f"{LEGACY_LIMIT}[default]"),
+        _page_max_unenforced,
+    ),
+    Mutant(
+        "legacy-limit-generic-400",
+        "range",
+        "the legacy limit 400 has the generic {error} body, not the documented one",
+        "documented",
+        (f"{LEGACY_LIMIT}[default]", edge(f"{_LEGACY.page.name} maximum+1")),
+        _generic_body,
+    ),
+    Mutant(
+        "legacy-limit-422",
+        "range",
+        "the legacy limit is refused with a 422 instead of the documented 400",
+        "documented",
+        (edge(f"{_LEGACY.page.name} maximum+1"), f"{LEGACY_LIMIT}[default]"),
+        _as_422,
+    ),
+)
