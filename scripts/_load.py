@@ -8,9 +8,11 @@ import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from kapso_contacts.contract import Contract, default_contract, format_timestamp
 from kapso_fake.testing import LoopbackServer as Server
 
 REQUEST_TIMEOUT = 10.0
@@ -109,25 +111,51 @@ async def load(server: Server, key: str, connections: int, seconds: float) -> Lo
 def _request(
     kind: str, rng: random.Random, cursor: str | None
 ) -> tuple[dict[str, str], dict[str, str] | None]:
+    """One request of the mix: its query and, for the unauthorised kind, its headers."""
+    contract = default_contract()
+    cursor_mode, legacy = contract.pagination.cursor, contract.pagination.legacy
     if kind == "bare":
         return {}, None
     if kind == "legacy":
-        return {"page": str(rng.randint(1, 50)), "per_page": str(rng.choice([10, 20, 100]))}, None
+        page = rng.randint(legacy.first_page, legacy.max_page or legacy.first_page)
+        sizes = [legacy.per_page.minimum or 1, legacy.per_page.default, legacy.per_page.maximum]
+        per_page = rng.choice([size for size in sizes if size])
+        return {legacy.page.name: str(page), legacy.per_page.name: str(per_page)}, None
     if kind == "walk":
-        return ({"limit": "50", "after": cursor} if cursor else {"limit": "50"}), None
+        walk = {cursor_mode.limit.name: str(cursor_mode.limit.default)}
+        return ({**walk, cursor_mode.after.name: cursor} if cursor else walk), None
     if kind == "filter":
-        choice = rng.choice(
-            [
-                {"profile_name_contains": rng.choice(["an", "ΣΟΦ", "%", "jo"])},
-                {"has_customer": rng.choice(["true", "false"]), "limit": "20"},
-                {"wa_id_contains": str(rng.randint(10, 99))},
-                {"created_after": "2025-01-01T00:00:00Z", "created_before": "2025-03-01T00:00:00Z"},
-            ]
-        )
-        return choice, None
+        return _filter_query(contract, rng), None
     if kind == "invalid":
-        return rng.choice([{"limit": "500"}, {"page": "51"}, {"after": "junk!"}]), None
-    return {}, {"X-API-Key": ""}
+        too_large = str((cursor_mode.limit.maximum or 0) * 5)
+        past_last = str((legacy.max_page or 0) + 1)
+        return rng.choice(
+            [
+                {cursor_mode.limit.name: too_large},
+                {legacy.page.name: past_last},
+                {cursor_mode.after.name: "junk!"},
+            ]
+        ), None
+    return {}, {contract.api_key_header: ""}
+
+
+#: Values a filter of each kind is sent with (needles with wildcards and Greek capitals).
+_NEEDLES = ("an", "ΣΟΦ", "%", "jo")
+
+
+def _filter_query(contract: Contract, rng: random.Random) -> dict[str, str]:
+    """One filter of the spec, with a value its match kind reads."""
+    filter_ = rng.choice(list(contract.filters.values()))
+    name = filter_.parameter
+    if filter_.match == "present":
+        return {name: rng.choice([*contract.query.booleans.true, *contract.query.booleans.false])}
+    if filter_.match in ("after", "before"):
+        days = rng.randint(0, 540)
+        instant = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=days)
+        return {name: format_timestamp(instant)}
+    if filter_.match == "contains":
+        return {name: rng.choice([*_NEEDLES, str(rng.randint(10, 99))])}
+    return {name: f"no-such-{rng.randint(0, 999)}"}
 
 
 def _percentiles(latencies: list[float]) -> dict[str, float]:

@@ -37,7 +37,8 @@ TEMPLATES = REPO / "openapi" / "templates"
 TARGET = REPO / "generated_client"
 PACKAGE = "kapso_contacts_api"
 STAMP_NAME = "SPEC_SHA256"
-OPERATION = ("/whatsapp/contacts", "get")
+#: The operation whose filters the TypedDict lists (found by operationId, like the reader).
+OPERATION_ID = "list_contacts"
 
 
 def spec_fingerprint(spec: Path = SPEC) -> str:
@@ -96,7 +97,11 @@ _PYTHON_TYPES = {"string": "str", "integer": "int", "boolean": "bool"}
 
 def filters_module(spec: dict[str, Any]) -> str:
     """Python source of `filters.py`: a `TypedDict` of the parameters with `x-kapso-filter`."""
-    path, method = OPERATION
+    operation = next(
+        item["get"]
+        for item in spec["paths"].values()
+        if (item.get("get") or {}).get("operationId") == OPERATION_ID
+    )
     lines = [
         '"""The filters of List contacts (`x-kapso-filter` parameters), as a TypedDict.',
         "",
@@ -113,7 +118,7 @@ def filters_module(spec: dict[str, Any]) -> str:
         '    """Filters of the List contacts operation; they combine with AND."""',
         "",
     ]
-    for parameter in spec["paths"][path][method].get("parameters", []):
+    for parameter in operation.get("parameters", []):
         if "x-kapso-filter" not in parameter:
             continue
         schema = parameter.get("schema", {})

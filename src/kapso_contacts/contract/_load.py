@@ -27,7 +27,9 @@ from ._pagination import CursorMode, FieldPath, LegacyMode, Pagination
 
 #: The spec as `make generate` ships it inside the generated package.
 PACKAGED_SPEC = "openapi.json"
-OPERATION_PATH = "/whatsapp/contacts"
+#: The operation this contract is about, found by its ``operationId`` (its path
+#: is the spec's to say); the generated client names its module after it too.
+OPERATION_ID = "list_contacts"
 
 
 class ContractError(ValueError):
@@ -69,11 +71,17 @@ def _escape(token: str) -> str:
 class _Reader:
     def __init__(self, spec: Mapping[str, Any]) -> None:
         self.spec = spec
-        self.op_pointer = f"/paths/{_escape(OPERATION_PATH)}/get"
-        try:
-            self.op: Mapping[str, Any] = spec["paths"][OPERATION_PATH]["get"]
-        except (KeyError, TypeError) as exc:
-            raise ContractError(f"the spec has no GET {OPERATION_PATH}") from exc
+        found = [
+            (path, item["get"])
+            for path, item in (spec.get("paths") or {}).items()
+            if isinstance(item, Mapping)
+            and (item.get("get") or {}).get("operationId") == OPERATION_ID
+        ]
+        if len(found) != 1:
+            raise ContractError(f"the spec has no single GET operation {OPERATION_ID!r}")
+        self.path: str = found[0][0]
+        self.op: Mapping[str, Any] = found[0][1]
+        self.op_pointer = f"/paths/{_escape(self.path)}/get"
 
     # -- helpers ---------------------------------------------------------------
 
@@ -351,7 +359,7 @@ class _Reader:
             spec=self.spec,
             server_url=server_url,
             base_path=urlsplit(server_url).path or "/",
-            operation_path=OPERATION_PATH,
+            operation_path=self.path,
             operation_pointer=pointer,
             api_key_header=str(scheme["name"]),
             parameters=params,
