@@ -27,7 +27,7 @@ from kapso_contacts.contract import (
     to_query_value,
 )
 
-Contact = Mapping[str, Any]
+ContactJSON = Mapping[str, Any]
 
 
 def instant(text: Any) -> datetime | None:
@@ -62,7 +62,7 @@ def name_match(needle: str, text: str) -> bool | None:
     return readings.pop() if len(readings) == 1 else None
 
 
-def filter_match(contract: Contract, contact: Contact, name: str, value: Any) -> bool | None:
+def filter_match(contract: Contract, contact: ContactJSON, name: str, value: Any) -> bool | None:
     """Whether one filter (typed `value`) keeps the contact; None: ambiguous or unknowable."""
     rule = contract.filters[name]
     if rule.on_customer:
@@ -93,7 +93,7 @@ def customer_link(contract: Contract, rule: Filter) -> str | None:
     return link if link in contract.contact_fields else None
 
 
-def _customer_match(contract: Contract, rule: Filter, contact: Contact) -> bool | None:
+def _customer_match(contract: Contract, rule: Filter, contact: ContactJSON) -> bool | None:
     """A customer's field: unknowable, unless the contact has no customer."""
     link = customer_link(contract, rule)
     if link is not None and contact.get(link) is None:
@@ -101,7 +101,7 @@ def _customer_match(contract: Contract, rule: Filter, contact: Contact) -> bool 
     return None
 
 
-def matches(contract: Contract, contact: Contact, values: Mapping[str, Any]) -> bool | None:
+def matches(contract: Contract, contact: ContactJSON, values: Mapping[str, Any]) -> bool | None:
     """AND of every filter (filters combine with AND); None when any is ambiguous."""
     result: bool | None = True
     for name, value in values.items():
@@ -113,14 +113,16 @@ def matches(contract: Contract, contact: Contact, values: Mapping[str, Any]) -> 
     return result
 
 
-def first_refusing(contract: Contract, contact: Contact, values: Mapping[str, Any]) -> str | None:
+def first_refusing(
+    contract: Contract, contact: ContactJSON, values: Mapping[str, Any]
+) -> str | None:
     """The first filter that does not keep `contact`, if any."""
     return next(
         (n for n, v in values.items() if filter_match(contract, contact, n, v) is False), None
     )
 
 
-def describe(contract: Contract, contact: Contact) -> str:
+def describe(contract: Contract, contact: ContactJSON) -> str:
     """A short, key-free description of a contact: its order keys and the fields filters read."""
     fields = [key.field for key in contract.order]
     for rule in contract.filters.values():

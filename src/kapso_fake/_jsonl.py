@@ -51,5 +51,5 @@ def _contacts(lines: Iterable[bytes], path: str, shape: Shape) -> Iterator[dict[
             raise DataError(f"{where}: not JSON ({exc})") from None
         problems = shape.problems(contact)
         if problems:
-            raise DataError(f"{where}: not a Contact: {'; '.join(problems)}")
+            raise DataError(f"{where}: not a ContactJSON: {'; '.join(problems)}")
         yield contact

@@ -88,7 +88,7 @@ _METADATA: tuple[dict[str, Any], ...] = (
 )
 _METADATA_CHOICES: tuple[dict[str, Any] | None, ...] = (None, *_METADATA)
 
-Contact = dict[str, Any]
+ContactJSON = dict[str, Any]
 """A contact as the API serializes it (JSON types)."""
 
 
@@ -109,7 +109,7 @@ class Dataset:
     customers: list[CustomerRow]
     shape: Shape = "mixed"
 
-    def contacts(self) -> Iterator[Contact]:
+    def contacts(self) -> Iterator[ContactJSON]:
         """Yield the ``size`` contacts, the same ones on every call."""
         rng = random.Random(f"kapso-fake:contacts:{self.seed}")  # noqa: S311 (reproducible)
         return generate_contacts(rng, self.size, [c.id for c in self.customers], self.shape)
@@ -154,7 +154,7 @@ def new_uuid(rng: random.Random) -> str:
 
 def generate_contacts(
     rng: random.Random, n: int, customer_ids: Sequence[str], shape: Shape = "mixed"
-) -> Iterator[Contact]:
+) -> Iterator[ContactJSON]:
     """Yield ``n`` contacts drawn from ``rng``, of ``customer_ids`` or none.
 
     The first contacts always include the awkward cases (null ``wa_id``, no

@@ -26,13 +26,13 @@ import pytest
 
 if TYPE_CHECKING:
     from .app import FakeApp
+    from .data import ContactJSON
     from .store import ContactStore
     from .testing import LoopbackServer
 
 MARKER = "kapso_fake"
 #: The marker's options and their defaults.
 DEFAULTS = {"contacts": 100, "seed": 1}
-Contact = dict[str, Any]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,7 +58,7 @@ class KapsoFake:
 
     base_url: str
     api_key: str = field(repr=False)
-    contacts: list[Contact]
+    contacts: list[ContactJSON]
     app: FakeApp = field(repr=False)
     server: LoopbackServer = field(repr=False)
 
@@ -67,15 +67,15 @@ class KapsoFake:
         """The store the fake serves from."""
         return self.app.state.store
 
-    def listing(self, **filters: Any) -> list[Contact]:
+    def listing(self, **filters: Any) -> list[ContactJSON]:
         """Every contact it serves now, newest first (matching ``filters``, if any)."""
         return self.store.matching(**filters)
 
-    def add_contact(self, **fields: Any) -> Contact:
+    def add_contact(self, **fields: Any) -> ContactJSON:
         """Add one contact (fields left out are completed per the spec); return it as served."""
         return self.store.add_contact(**fields)
 
-    def add_contacts(self, n: int, seed: int = 0) -> list[Contact]:
+    def add_contacts(self, n: int, seed: int = 0) -> list[ContactJSON]:
         """Add ``n`` generated contacts; return them."""
         return self.store.add_generated(n, seed)
 

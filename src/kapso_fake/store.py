@@ -23,7 +23,7 @@ from ._filters import Filters
 from ._layout import CUSTOMER_LINK, Layout
 from ._shape import Shape
 from .cursor import Keyset
-from .data import Contact, CustomerRow, Dataset, generate_contacts, new_uuid
+from .data import ContactJSON, CustomerRow, Dataset, generate_contacts, new_uuid
 
 _INSERT_CUSTOMER = "INSERT INTO customers VALUES (?, ?, ?)"
 
@@ -44,7 +44,7 @@ class Page:
     has_previous: bool = False
 
     @property
-    def contacts(self) -> list[Contact]:
+    def contacts(self) -> list[ContactJSON]:
         """The contacts, decoded."""
         return [json.loads(body) for body in self.bodies]
 
@@ -173,7 +173,7 @@ class ContactStore:
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
 
-    def matching(self, **filters: Any) -> list[Contact]:
+    def matching(self, **filters: Any) -> list[ContactJSON]:
         """Return every contact matching the filters, in API order (the ground truth).
 
         Args:
@@ -185,7 +185,7 @@ class ContactStore:
         """
         return self.matching_filters(self.filters(**filters))
 
-    def matching_filters(self, filters: Filters) -> list[Contact]:
+    def matching_filters(self, filters: Filters) -> list[ContactJSON]:
         """Return every contact matching ``filters``, in API order."""
         where, args = filters.where()
         sql = f"{self._layout.select()} WHERE {where} {self._layout.order_by()}"
@@ -244,7 +244,7 @@ class ContactStore:
             self._db.execute(_INSERT_CUSTOMER, (customer_id, external_id, name))
         return customer_id
 
-    def add_contact(self, **fields: Any) -> Contact:
+    def add_contact(self, **fields: Any) -> ContactJSON:
         """Insert one contact and return it as the API serves it.
 
         Fields left out are completed per the spec: a new id, created now by the
@@ -262,7 +262,7 @@ class ContactStore:
             contact = self._shape.complete(given, now=now, fresh_uuid=lambda: new_uuid(self._rng))
         return self.add_contacts([contact])[0]
 
-    def add_contacts(self, contacts: Iterable[Mapping[str, Any]]) -> list[Contact]:
+    def add_contacts(self, contacts: Iterable[Mapping[str, Any]]) -> list[ContactJSON]:
         """Insert contacts (each completed and checked per the spec); return them as served.
 
         Raises:
@@ -277,7 +277,7 @@ class ContactStore:
                 raise ValueError(f"a contact's place in the listing is taken ({exc})") from exc
         return [json.loads(row[0]) for _, row in rows]
 
-    def add_generated(self, n: int, seed: int) -> list[Contact]:
+    def add_generated(self, n: int, seed: int) -> list[ContactJSON]:
         """Insert ``n`` generated contacts spread over the generated span; return them.
 
         They belong to existing customers or to none. Deterministic for the
@@ -289,7 +289,9 @@ class ContactStore:
         rng = random.Random(f"kapso-fake:extra:{seed}:{total}")  # noqa: S311 (reproducible)
         return self.add_contacts(generate_contacts(rng, n, customer_ids))
 
-    def _row(self, contact: Mapping[str, Any], trusted: bool) -> tuple[Contact, tuple[Any, ...]]:
+    def _row(
+        self, contact: Mapping[str, Any], trusted: bool
+    ) -> tuple[ContactJSON, tuple[Any, ...]]:
         complete = self._shape.complete(contact)
         if not trusted:
             problems = self._shape.problems(complete)

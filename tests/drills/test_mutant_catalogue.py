@@ -22,7 +22,7 @@ from kapso_fake import cli as kapso_fake_cli
 from kapso_fake import create_app, encode_cursor, generate_dataset
 from kapso_fake.mutants import CATEGORIES, MUTANTS, Answer, Call, Forward, Server, apply_mutant
 from kapso_fake.mutants._exchange import MutantApp
-from kapso_fake.mutants._listing import reserve, walk
+from kapso_fake.mutants._listing import page_listing, walk
 
 from .conftest import KEY, PATH, client_for
 
@@ -220,7 +220,7 @@ def test_the_reserving_engine_is_faithful(clean: httpx.Client, clean_app: ASGIAp
 
     async def identity(call: Call, forward: Forward) -> Answer:
         answer = await forward(call)
-        return reserve(call, await walk(forward, call), answer) if answer.ok else answer
+        return page_listing(call, await walk(forward, call), answer) if answer.ok else answer
 
     with client_for(MutantApp(clean_app, identity, Server(CONTRACT))) as same:
         for probe in probes(clean):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..data import ContactJSON
 from ._exchange import Call
 from ._facts import CONTRACT, paging
 from ._listing import (
-    Contact,
     Keyset,
     Slice,
     cursor_slice,
@@ -18,11 +18,11 @@ from ._listing import (
 from ._model import Mutant, query_rewrite
 from ._paging import (
     cursor_pages,
+    cursor_pages_cut_by,
     field,
     from_before,
     nudge,
     reordered,
-    reserved,
     with_size,
 )
 
@@ -30,7 +30,7 @@ _CURSOR = CONTRACT.pagination.cursor
 
 
 def _top_before(
-    call: Call, contacts: list[Contact], size: int, after: Keyset | None, before: Keyset | None
+    call: Call, contacts: list[ContactJSON], size: int, after: Keyset | None, before: Keyset | None
 ) -> Slice:
     """`before` as `WHERE key > ? ORDER BY key DESC LIMIT n`: the newest, not the nearest."""
     if before is None:
@@ -77,7 +77,7 @@ CATALOGUE: tuple[Mutant, ...] = (
         "before X serves the newest contacts newer than X, not the page right before X",
         "documented",
         (paging("minimum"),),
-        reserved(_top_before),
+        cursor_pages_cut_by(_top_before),
     ),
     Mutant(
         "before-pages-oldest-first",

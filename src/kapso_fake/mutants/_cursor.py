@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..data import ContactJSON
 from ._exchange import Answer, Call, Forward
 from ._facts import CONTRACT, ENVELOPES, TIES, paging
 from ._listing import (
-    Contact,
     Keyset,
     Rank,
     Slice,
@@ -27,6 +27,7 @@ from ._listing import (
 from ._model import Mutant, body_rewrite, query_rewrite
 from ._paging import (
     cursor_pages,
+    cursor_pages_cut_by,
     field,
     first_cursor,
     last_cursor,
@@ -34,7 +35,6 @@ from ._paging import (
     never_null,
     nudge,
     reordered,
-    reserved,
     with_size,
 )
 
@@ -42,7 +42,7 @@ _CURSOR = CONTRACT.pagination.cursor
 
 
 def _first_key_only(
-    call: Call, contacts: list[Contact], size: int, after: Keyset | None, before: Keyset | None
+    call: Call, contacts: list[ContactJSON], size: int, after: Keyset | None, before: Keyset | None
 ) -> Slice:
     """`WHERE created_at < ?`: the keyset compared on its first key alone."""
     return cursor_slice(
@@ -198,7 +198,7 @@ CATALOGUE: tuple[Mutant, ...] = (
         "the keyset compares created_at alone (created_at < ?): ties at a page boundary are lost",
         "documented",
         (TIES,),
-        reserved(_first_key_only),
+        cursor_pages_cut_by(_first_key_only),
         needs=("ties",),
     ),
     Mutant(
@@ -207,7 +207,7 @@ CATALOGUE: tuple[Mutant, ...] = (
         "the keyset compares each column alone (created_at <= ? AND id < ?): contacts are lost",
         "documented",
         (paging("minimum"), paging("maximum")),
-        reserved(
+        cursor_pages_cut_by(
             lambda call, contacts, size, after, before: cursor_slice(
                 call, contacts, size, after, before, past=_per_column
             )

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from kapso_contacts.contract import Filter, Instant, format_timestamp
 
+from ..data import ContactJSON
 from ._exchange import Answer, Call, Forward, Handler
 from ._facts import CONTRACT, FOLDING, date_bounds, filter_by, paging, recipe, slug, spelling
 from ._facts import awkward as awkward_check
-from ._listing import Contact, in_order, reserve, walk
+from ._listing import in_order, page_listing, walk
 from ._model import Mutant, query_rewrite
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -51,11 +52,11 @@ def _ignoring(rule: Filter) -> Mutant:
     )
 
 
-def _field(contact: Contact, rule: Filter) -> str:
+def _field(contact: ContactJSON, rule: Filter) -> str:
     return str(contact.get(rule.field) or "")
 
 
-def _wrong_predicate(rule: Filter, predicate: Callable[[str, Contact], bool]) -> Handler:
+def _wrong_predicate(rule: Filter, predicate: Callable[[str, ContactJSON], bool]) -> Handler:
     """Serve the filter with ``predicate(value, contact)`` instead of its documented match."""
 
     async def handle(call: Call, forward: Forward) -> Answer:
@@ -65,12 +66,12 @@ def _wrong_predicate(rule: Filter, predicate: Callable[[str, Contact], bool]) ->
             return answer
         others = [f for f in call.contract.filters if f != rule.parameter]
         contacts = [c for c in await walk(forward, call, others) if predicate(value, c)]
-        return reserve(call, contacts, answer)
+        return page_listing(call, contacts, answer)
 
     return handle
 
 
-def _like(needle: str, contact: Contact) -> bool:
+def _like(needle: str, contact: ContactJSON) -> bool:
     """SQL LIKE '%needle%' without escaping: % and _ are wildcards."""
     pattern = "".join(
         ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in needle.casefold()
@@ -103,11 +104,11 @@ async def _filters_or(call: Call, forward: Forward) -> Answer:
     given = [name for name in call.contract.filters if call.get(name)]
     if not answer.ok or len(given) < 2:
         return answer
-    union: dict[str, Contact] = {}
+    union: dict[str, ContactJSON] = {}
     for name in given:
         for contact in await walk(forward, call, [name]):
             union[str(contact[call.contract.order[-1].field])] = contact
-    return reserve(call, in_order(call, union.values()), answer)
+    return page_listing(call, in_order(call, union.values()), answer)
 
 
 def _filters_dropped_after_page_one(call: Call) -> Call:

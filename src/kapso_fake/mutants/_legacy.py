@@ -6,10 +6,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ..data import ContactJSON
 from ._exchange import Answer, Call, Forward, Handler
 from ._facts import CONTRACT, ENVELOPES, TIES, edge, legacy_pages
 from ._listing import (
-    Contact,
     items_of,
     key_of,
     legacy_answer,
@@ -25,14 +25,18 @@ from ._paging import LegacyRewrite, legacy_rewrite, meta_of
 _LEGACY = CONTRACT.pagination.legacy
 
 
-def _items(change: Callable[[Call, dict[str, Any], list[Contact]], list[Contact]]) -> LegacyRewrite:
+def _items(
+    change: Callable[[Call, dict[str, Any], list[ContactJSON]], list[ContactJSON]],
+) -> LegacyRewrite:
     def rewrite(call: Call, answer: Answer, body: dict[str, Any]) -> Answer:
         return answer.with_json(with_items(call, body, change(call, body, items_of(call, body))))
 
     return rewrite
 
 
-def _reserved(cut: Callable[[list[Contact], int, int, int], list[Contact]]) -> Handler:
+def _legacy_pages_cut_by(
+    cut: Callable[[list[ContactJSON], int, int, int], list[ContactJSON]],
+) -> Handler:
     """Legacy pages cut from the listing by ``cut(contacts, page, per_page, first_page)``."""
 
     async def handle(call: Call, forward: Forward) -> Answer:
@@ -47,21 +51,25 @@ def _reserved(cut: Callable[[list[Contact], int, int, int], list[Contact]]) -> H
     return handle
 
 
-def _off_by_one(contacts: list[Contact], page: int, per_page: int, first: int) -> list[Contact]:
+def _off_by_one(
+    contacts: list[ContactJSON], page: int, per_page: int, first: int
+) -> list[ContactJSON]:
     start = (page - first) * per_page + 1
     return contacts[start : start + per_page]
 
 
 def _repeat_the_last(
-    contacts: list[Contact], page: int, per_page: int, first: int
-) -> list[Contact]:
+    contacts: list[ContactJSON], page: int, per_page: int, first: int
+) -> list[ContactJSON]:
     pages = math.ceil(len(contacts) / per_page)
     shown = min(page, first + pages - 1) if pages else page
     start = (shown - first) * per_page
     return contacts[start : start + per_page]
 
 
-def _ties_ascending(call: Call, body: dict[str, Any], items: list[Contact]) -> list[Contact]:
+def _ties_ascending(
+    call: Call, body: dict[str, Any], items: list[ContactJSON]
+) -> list[ContactJSON]:
     return sorted(items, key=lambda c: (rank(call, key_of(call, c))[:-1], key_of(call, c)[-1]))
 
 
@@ -95,7 +103,7 @@ CATALOGUE: tuple[Mutant, ...] = (
         "legacy offset is (page - 1) * per_page + 1: the first item of every page is lost",
         "documented",
         (legacy_pages("minimum"), legacy_pages("maximum")),
-        _reserved(_off_by_one),
+        _legacy_pages_cut_by(_off_by_one),
     ),
     Mutant(
         "legacy-ties-disagree",
@@ -151,7 +159,7 @@ CATALOGUE: tuple[Mutant, ...] = (
         "a page past the last one serves the last page again (the page number is clamped)",
         "documented",
         (legacy_pages("maximum"),),
-        _reserved(_repeat_the_last),
+        _legacy_pages_cut_by(_repeat_the_last),
     ),
     Mutant(
         "largest-page-refused",

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import legacy_link_header
+from ..data import ContactJSON
 from ._exchange import MAX_LISTINGS, Answer, Call, Forward
 
-Contact = dict[str, Any]
 Keyset = tuple[str, ...]
 #: Pages a walk may read before the mutant gives up (a loop in the wrapped app).
 MAX_WALK_PAGES = 10_000
 
 
-def items_of(call: Call, body: Any) -> list[Contact]:
+def items_of(call: Call, body: Any) -> list[ContactJSON]:
     """The contacts of a page body (the contract's items field)."""
     found = call.contract.pagination.items.get(body)
     return list(found) if isinstance(found, list) else []
@@ -41,7 +41,7 @@ def put(body: dict[str, Any], parts: Sequence[str], value: Any) -> None:
     body[parts[-1]] = value
 
 
-def with_items(call: Call, body: dict[str, Any], items: list[Contact]) -> dict[str, Any]:
+def with_items(call: Call, body: dict[str, Any], items: list[ContactJSON]) -> dict[str, Any]:
     """``body`` with its contacts replaced."""
     put(body, call.contract.pagination.items.parts, items)
     return body
@@ -76,7 +76,7 @@ class _Descending:
         return hash(self.value)
 
 
-def key_of(call: Call, contact: Contact) -> Keyset:
+def key_of(call: Call, contact: ContactJSON) -> Keyset:
     """A contact's keyset (its order keys, in the codec's stored form)."""
     return call.server.codec.key_of(contact)
 
@@ -89,12 +89,14 @@ def rank(call: Call, keyset: Keyset) -> tuple[Any, ...]:
     )
 
 
-def in_order(call: Call, contacts: Iterable[Contact]) -> list[Contact]:
+def in_order(call: Call, contacts: Iterable[ContactJSON]) -> list[ContactJSON]:
     """The contacts in the listing order."""
     return sorted(contacts, key=lambda contact: rank(call, key_of(call, contact)))
 
 
-async def walk(forward: Forward, call: Call, filters: Iterable[str] | None = None) -> list[Contact]:
+async def walk(
+    forward: Forward, call: Call, filters: Iterable[str] | None = None
+) -> list[ContactJSON]:
     """Every contact the wrapped app lists for the call's ``filters`` (default: all), in order.
 
     Read once per filter set and server (a mutant serves a fixed dataset).
@@ -110,7 +112,7 @@ async def walk(forward: Forward, call: Call, filters: Iterable[str] | None = Non
         return listings[base.query]
     size = str(cursor.limit.maximum or cursor.limit.default)
     page = base.with_param(cursor.limit.name, size)
-    contacts: list[Contact] = []
+    contacts: list[ContactJSON] = []
     for _ in range(MAX_WALK_PAGES):
         answer = await forward(page)
         if not answer.ok:
@@ -131,7 +133,7 @@ async def walk(forward: Forward, call: Call, filters: Iterable[str] | None = Non
 class Slice:
     """A cursor page cut from a listing, and whether contacts lie beyond each end."""
 
-    data: list[Contact]
+    data: list[ContactJSON]
     has_next: bool
     has_previous: bool
 
@@ -148,7 +150,7 @@ def beyond(contact: Rank, bound: Rank, toward_end: bool) -> bool:
 
 def cursor_slice(
     call: Call,
-    contacts: Sequence[Contact],
+    contacts: Sequence[ContactJSON],
     size: int,
     after: Keyset | None = None,
     before: Keyset | None = None,
@@ -219,8 +221,8 @@ def legacy_answer(
     template: Answer,
     page: int,
     per_page: int,
-    contacts: Sequence[Contact],
-    data: list[Contact] | None = None,
+    contacts: Sequence[ContactJSON],
+    data: list[ContactJSON] | None = None,
 ) -> Answer:
     """A legacy answer over ``contacts``: body, the total headers and ``Link``.
 
@@ -262,8 +264,8 @@ def request_url(call: Call, template: Answer) -> str:
     return found.group(1) if found else call.contract.path
 
 
-def reserve(call: Call, contacts: Sequence[Contact], template: Answer) -> Answer:
-    """Page ``contacts`` for ``call`` in the mode the wrapped app answered ``template`` in."""
+def page_listing(call: Call, contacts: Sequence[ContactJSON], template: Answer) -> Answer:
+    """Serve ``contacts`` as the page ``call`` asks for, in the mode ``template`` was answered in."""
     if mode_of(call, template.json()) == "legacy":
         return legacy_answer(call, template, *legacy_request(call), contacts)
     size, after, before = cursor_request(call)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..data import ContactJSON
 from ._exchange import Answer, Call, Forward, Handler
 from ._listing import (
-    Contact,
     Keyset,
     Slice,
     cursor_body,
@@ -33,8 +33,8 @@ def cursor_pages(rewrite: Callable[[Call, dict[str, Any]], dict[str, Any]]) -> H
     return body_rewrite(each)
 
 
-def reserved(
-    slicer: Callable[[Call, list[Contact], int, Keyset | None, Keyset | None], Slice],
+def cursor_pages_cut_by(
+    slicer: Callable[[Call, list[ContactJSON], int, Keyset | None, Keyset | None], Slice],
 ) -> Handler:
     """Cursor pages cut from the listing by ``slicer`` instead of the correct keyset query."""
 
@@ -85,7 +85,7 @@ def with_size(change: Callable[[Call, int], int | None]) -> Callable[[Call], Cal
     return rewrite
 
 
-def reordered(call: Call, body: dict[str, Any], data: list[Contact]) -> dict[str, Any]:
+def reordered(call: Call, body: dict[str, Any], data: list[ContactJSON]) -> dict[str, Any]:
     """The page with its contacts in another order, its cursors taken from the new ends."""
     cursor = call.contract.pagination.cursor
     codec = call.server.codec

@@ -14,7 +14,7 @@ from kapso_contacts_api import models
 
 from ._exchange import Answer, Call, Forward
 from ._facts import CONTRACT, ENVELOPES, QUERY, UNISSUED, pagination_names, refused, rule
-from ._listing import reserve
+from ._listing import page_listing
 from ._model import Mutant, query_rewrite
 
 _CURSOR, _LEGACY = CONTRACT.pagination.cursor, CONTRACT.pagination.legacy
@@ -68,7 +68,7 @@ async def _empty_filter_matches_nothing(call: Call, forward: Forward) -> Answer:
     empty = [name for name in call.contract.filters if call.get(name) == ""]
     if not answer.ok or not empty:
         return answer
-    return reserve(call, [], answer)
+    return page_listing(call, [], answer)
 
 
 def _first_wins(call: Call) -> Call:
