@@ -265,7 +265,7 @@ def request_url(call: Call, template: Answer) -> str:
 
 
 def page_listing(call: Call, contacts: Sequence[ContactJSON], template: Answer) -> Answer:
-    """Serve ``contacts`` as the page ``call`` asks for, in the mode ``template`` was answered in."""
+    """Serve ``contacts`` as the page ``call`` asks for, in ``template``'s mode."""
     if mode_of(call, template.json()) == "legacy":
         return legacy_answer(call, template, *legacy_request(call), contacts)
     size, after, before = cursor_request(call)
