@@ -53,6 +53,7 @@ lint: $(VENV)/.synced $(REDOCLY) ## spec linters and its x-kapso-* extensions, r
 	$(REDOCLY) lint --config openapi/redocly.yaml $(SPEC)
 	$(BIN)/python scripts/lint_spec.py $(SPEC)
 	$(BIN)/deptry .
+	$(BIN)/deptry scripts benchmarks tests examples --ignore DEP002,DEP004
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
