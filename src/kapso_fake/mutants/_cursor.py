@@ -115,8 +115,14 @@ def _both_envelopes(call: Call, body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-async def _skips_boundary(call: Call, forward: Forward) -> Answer:
-    """`next` built from the look-ahead row instead of the page's last: one contact lost."""
+async def _with_the_next_page(
+    call: Call, forward: Forward, size: int
+) -> tuple[Answer, dict[str, Any] | None, list[ContactJSON]]:
+    """The correct answer, its body, and the first ``size`` contacts after its page.
+
+    The body is None when there is nothing to look ahead at (not a cursor
+    page, or no ``next``): serve the answer as it is.
+    """
     cursor = call.contract.pagination.cursor
     answer = await forward(call)
     if (
@@ -124,12 +130,20 @@ async def _skips_boundary(call: Call, forward: Forward) -> Answer:
         or mode_of(call, body := answer.json()) != "cursor"
         or not cursor.next.get(body)
     ):
-        return answer
+        return answer, None, []
     probe = call.with_param(cursor.before.name, None).with_param(
         cursor.after.name, cursor.next.get(body)
     )
-    extra = await forward(probe.with_param(cursor.limit.name, str(cursor.limit.minimum or 1)))
-    ahead = items_of(call, extra.json()) if extra.ok else []
+    ahead = await forward(probe.with_param(cursor.limit.name, str(size)))
+    return answer, body, items_of(call, ahead.json()) if ahead.ok else []
+
+
+async def _skips_boundary(call: Call, forward: Forward) -> Answer:
+    """`next` built from the look-ahead row instead of the page's last: one contact lost."""
+    cursor = call.contract.pagination.cursor
+    answer, body, ahead = await _with_the_next_page(call, forward, cursor.limit.minimum or 1)
+    if body is None:
+        return answer
     if ahead:
         put(body, cursor.next.parts, call.server.codec.encode(key_of(call, ahead[0])))
     return answer.with_json(body)
@@ -137,20 +151,11 @@ async def _skips_boundary(call: Call, forward: Forward) -> Answer:
 
 async def _misses_the_last_one(call: Call, forward: Forward) -> Answer:
     """`next` is null when exactly one contact remains (look-ahead compared with > limit + 1)."""
-    cursor = call.contract.pagination.cursor
-    answer = await forward(call)
-    if (
-        not answer.ok
-        or mode_of(call, body := answer.json()) != "cursor"
-        or not cursor.next.get(body)
-    ):
+    answer, body, ahead = await _with_the_next_page(call, forward, 2)
+    if body is None:
         return answer
-    probe = call.with_param(cursor.before.name, None).with_param(
-        cursor.after.name, cursor.next.get(body)
-    )
-    rest = await forward(probe.with_param(cursor.limit.name, "2"))
-    if rest.ok and len(items_of(call, rest.json())) == 1:
-        put(body, cursor.next.parts, None)
+    if len(ahead) == 1:
+        put(body, call.contract.pagination.cursor.next.parts, None)
     return answer.with_json(body)
 
 
