@@ -8,8 +8,9 @@ reads from the spec:
 - `kapso_contacts_api/openapi.json`: the spec itself, as JSON, so that the
   client, the fake, the mutants and the contract suite read one copy of the
   contract wherever the package is installed or vendored;
-- `kapso_contacts_api/filters.py`: the filters as a `TypedDict`, so that the
-  client's keyword arguments are typed from the spec.
+- `kapso_contacts_api/filters.py`: the list operation's filters as a `TypedDict`
+  named after its item schema (`ContactFilters`), so that the client's keyword
+  arguments are typed from the spec.
 
 The committed tree is a golden record: `--check` regenerates into a temporary
 directory and compares file by file, extra and missing files included.
@@ -37,8 +38,6 @@ TEMPLATES = REPO / "openapi" / "templates"
 TARGET = REPO / "generated_client"
 PACKAGE = "kapso_contacts_api"
 STAMP_NAME = "SPEC_SHA256"
-#: The operation whose filters the TypedDict lists (found by operationId, like the reader).
-OPERATION_ID = "list_contacts"
 
 
 def spec_fingerprint(spec: Path = SPEC) -> str:
@@ -84,6 +83,9 @@ def generate(output: Path, spec: Path = SPEC) -> None:
         json.dumps(loaded, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     filters = package / "filters.py"
+    # The contract reads the spec for filters.py and imports the generated package: the one
+    # just written, so that generation never depends on an earlier output.
+    sys.path.insert(0, str(output))
     filters.write_text(filters_module(loaded), encoding="utf-8")
     ruff = Path(sys.executable).parent / "ruff"
     subprocess.run(
@@ -92,18 +94,37 @@ def generate(output: Path, spec: Path = SPEC) -> None:
     (output / STAMP_NAME).write_text(spec_fingerprint(spec) + "\n")
 
 
-_PYTHON_TYPES = {"string": "str", "integer": "int", "boolean": "bool"}
+_PYTHON_TYPES = {
+    "string": "str",
+    "integer": "int",
+    "boolean": "bool",
+    "date-time": "datetime.datetime | str",
+}
 
 
 def filters_module(spec: dict[str, Any]) -> str:
-    """Python source of `filters.py`: a `TypedDict` of the parameters with `x-kapso-filter`."""
-    operation = next(
-        item["get"]
-        for item in spec["paths"].values()
-        if (item.get("get") or {}).get("operationId") == OPERATION_ID
-    )
+    """Python source of `filters.py`: a `TypedDict` of the list operation's filter parameters.
+
+    The list operation is the one the contract reads (the GET with `x-kapso-pagination`), and
+    the `TypedDict` is named after its item schema (`Contact` -> `ContactFilters`).
+    """
+    # Imported here, not at the top: the contract imports the generated package, which
+    # `generate` has just written (see there).
+    from kapso_contacts.contract import Contract
+
+    contract = Contract.read(spec)
+    operation = f"List {contract.noun}"
+    filters = [p for p in contract.parameters.values() if p.filter is not None]
+    fields = []
+    for parameter in filters:
+        annotation = _PYTHON_TYPES[parameter.kind]
+        if parameter.enum is not None:
+            annotation = f"Literal[{', '.join(json.dumps(v) for v in parameter.enum)}]"
+        fields.append(f"    {parameter.name}: {annotation}")
+        fields.append(f'    """{parameter.description.replace(chr(92), chr(92) * 2)}"""')
+    literal = any(parameter.enum is not None for parameter in filters)
     lines = [
-        '"""The filters of List contacts (`x-kapso-filter` parameters), as a TypedDict.',
+        f'"""The filters of {operation} (`x-kapso-filter` parameters), as a TypedDict.',
         "",
         "Generated from the spec by `make generate`: do not edit.",
         '"""',
@@ -111,24 +132,14 @@ def filters_module(spec: dict[str, Any]) -> str:
         "from __future__ import annotations",
         "",
         "import datetime",
-        "from typing import TypedDict",
+        f"from typing import {'Literal, ' * literal}TypedDict",
         "",
         "",
-        "class ContactFilters(TypedDict, total=False):",
-        '    """Filters of the List contacts operation; they combine with AND."""',
+        f"class {contract.item.schema}Filters(TypedDict, total=False):",
+        f'    """Filters of the {operation} operation; they combine with AND."""',
         "",
+        *fields,
     ]
-    for parameter in operation.get("parameters", []):
-        if "x-kapso-filter" not in parameter:
-            continue
-        schema = parameter.get("schema", {})
-        if schema.get("format") == "date-time":
-            annotation = "datetime.datetime | str"
-        else:
-            annotation = _PYTHON_TYPES[schema["type"]]
-        summary = " ".join(str(parameter.get("description", "")).split())
-        lines.append(f"    {parameter['name']}: {annotation}")
-        lines.append(f'    """{summary.replace(chr(92), chr(92) * 2)}"""')
     return "\n".join(lines) + "\n"
 
 

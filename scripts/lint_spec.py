@@ -1,22 +1,13 @@
-"""Lint the spec's `x-kapso-*` extensions: their shape, and that every name they use exists.
+"""Lint the `x-kapso-*` extensions of specs: their shape, and that every name they use exists.
 
-Run by `make lint` (after the OpenAPI linters), so that a typo in an
-extension fails before any test runs:
-
-- each block validates against `openapi/extensions.schema.json`;
-- the contract reader builds from the spec (`kapso_contacts.contract`);
-- every parameter, response field and header an extension names exists: a
-  pagination output points at a field of the 200 body, a cursor input and its
-  output are both strings, a filter reads a Contact field, a legacy header is
-  a documented header of the 200, a refusal body is a body of its status;
-- every integer bound of a parameter says where it comes from.
-
-Exit 1 with one line per problem.
+`scripts/lint_spec.py SPEC [SPEC...]` (`make lint`): a spec validates against the extensions'
+schema (`source` narrowed to its `info.x-kapso-sources`); its contract reads, and so does each
+listed reading (`Contract.read_as`); every parameter, field, header and status an extension
+names exists; every integer bound says where it comes from. One line per problem, exit 1.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -24,127 +15,135 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
+from jsonschema.exceptions import best_match
 
-from kapso_contacts.contract import Contract, ContractError, FieldPath, build_contract
-from kapso_contacts.contract import body_schemas as _body_schemas
+from kapso_contacts.contract import Contract, ContractError, Field, escape, read_spec
 
-REPO = Path(__file__).resolve().parent.parent
-SPEC = REPO / "openapi" / "contacts.yaml"
-SCHEMA = REPO / "openapi" / "extensions.schema.json"
-
-
-def shape_problems(spec: Mapping[str, Any], schema: Mapping[str, Any]) -> Iterator[str]:
-    """Where the extensions break their own schema."""
-    operation = spec["paths"]["/whatsapp/contacts"]["get"]
-    defs = {"$defs": schema["$defs"]}
-    checks = [("operation", operation, "#/paths/~1whatsapp~1contacts/get")]
-    for index, parameter in enumerate(operation.get("parameters", [])):
-        where = f"#/paths/~1whatsapp~1contacts/get/parameters/{index}"
-        checks.append(("parameter", parameter, where))
-    for kind, node, where in checks:
-        validator = jsonschema.Draft202012Validator({**defs, "$ref": f"#/$defs/{kind}"})
-        for error in validator.iter_errors(node):
-            path = "/".join(str(part) for part in error.absolute_path)
-            yield f"{where}/{path}: {error.message[:200]}"
+SCHEMA = Path(__file__).resolve().parent.parent / "openapi" / "extensions.schema.json"
+#: The parameter kind a filter kind's value takes (``FilterKind.value`` -> ``Parameter.kind``).
+VALUE_KINDS = {"text": "string", "boolean": "boolean", "instant": "date-time"}
 
 
-def _field_schema(contract: Contract, path: FieldPath) -> Mapping[str, Any] | None:
-    node: Mapping[str, Any] = contract.schema("ContactList")
-    for part in path.parts:
-        node = _resolve(contract, node).get("properties", {}).get(part)
-        if node is None:
-            return None
-    return _resolve(contract, node)
+def shape_problems(path: Path, spec: Mapping[str, Any], schema: dict[str, Any]) -> Iterator[str]:
+    """Where the spec breaks the extensions' schema (a cascade of one problem counts once)."""
+    sources = sorted((spec.get("info") or {}).get("x-kapso-sources") or {})
+    narrowed = {**schema, "$defs": {**schema["$defs"], "source": {"enum": sources}}}
+    found = [best_match([e]) for e in jsonschema.Draft202012Validator(narrowed).iter_errors(spec)]
+    seen: list[str] = []
+    for error in sorted(found, key=lambda e: e.validator == "unevaluatedProperties"):
+        pointer = "".join(f"/{escape(str(part))}" for part in error.absolute_path)
+        if error.validator == "unevaluatedProperties" and any(s.startswith(pointer) for s in seen):
+            continue  # what is left over when an alternative failed, reported already
+        seen.append(pointer)
+        yield f"{path}#{pointer}: {error.message[:300]}"
 
 
-def _resolve(contract: Contract, node: Mapping[str, Any]) -> Mapping[str, Any]:
-    while "$ref" in node:
-        node = contract.schema(str(node["$ref"]).rsplit("/", 1)[-1])
-    return node
-
-
-def _types(schema: Mapping[str, Any]) -> set[str]:
-    kind = schema.get("type")
-    return {kind} if isinstance(kind, str) else set(kind or ())
+def _samples(fields: Mapping[str, Field], where: str) -> Iterator[str]:
+    for name, field in fields.items():
+        sample, at = field.sample, f"{where}.{name}"
+        for key in ("not-before", "not-after"):
+            other = fields.get(sample.get(key, name))
+            if key in sample and (other is None or other.format != "date-time"):
+                yield f"{at}: x-kapso-sample {key} names no date-time field beside it"
+        if ("text" in sample or "prefix" in sample) and field.type != "string":
+            yield f"{at}: x-kapso-sample text on a {field.type} field"
+        span = sample.get("range", [0, 0])
+        if span != sorted(span) or ("range" in sample and field.type != "integer"):
+            yield f"{at}: x-kapso-sample range {sample['range']} on a {field.type} field"
+        if sample.get("nulls", 0) > 0 and not field.nullable:
+            yield f"{at}: x-kapso-sample nulls on a field that cannot be null"
+        yield from _samples(field.fields, at)
 
 
 def name_problems(contract: Contract) -> Iterator[str]:
-    """Names an extension uses that the spec does not define."""
+    """Names the extensions use that the spec does not define, and bounds without a source."""
+    ok, rate = contract.success_status, contract.rate_limit
     cursor, legacy = contract.pagination.cursor, contract.pagination.legacy
-    body_fields = contract.schema("ContactList").get("properties", {})
-    for envelope in (cursor.envelope, legacy.envelope):
-        if envelope not in body_fields:
-            yield f"x-kapso-pagination: envelope {envelope!r} is not a field of ContactList"
-    outputs = [cursor.next, cursor.previous, cursor.first, cursor.last, *legacy.meta.values()]
-    for output in outputs:
-        if _field_schema(contract, output) is None:
-            yield f"x-kapso-pagination: {output.path!r} is not a field of the 200 body"
-    for input_, output in ((cursor.after, cursor.next), (cursor.before, cursor.previous)):
-        output_schema = _field_schema(contract, output) or {}
-        if "string" not in _types(output_schema) or input_.kind != "cursor":
-            yield (
-                f"x-kapso-pagination: {output.path} must be a string cursor, the type of"
-                f" the `{input_.name}` it is passed back as"
-            )
-    documented_200 = contract.response_headers(200)
-    for header in legacy.headers:
-        if header.lower() not in documented_200:
-            yield f"x-kapso-pagination: legacy header {header} is not a header of the 200"
-    for name, filter_ in contract.filters.items():
-        field = filter_.field.split(".", 1)[-1] if filter_.on_customer else filter_.field
-        if not filter_.on_customer and field not in contract.contact_fields:
-            yield f"{name}: x-kapso-filter reads {filter_.field!r}, not a Contact field"
-        if filter_.match in ("after", "before"):
-            kind = contract.contact_fields.get(field)
-            if kind is None or kind.format != "date-time":
-                yield f"{name}: a time bound must read a date-time field, not {field!r}"
+    cursors = [o.path for o in (cursor.next, cursor.previous, cursor.first, cursor.last)]
+    fields = [(cursor.provenance, path) for path in (cursor.envelope, *cursors)]
+    fields += [(legacy.provenance, m.path) for m in legacy.meta.values()]
+    for why, path in [*fields, (legacy.provenance, legacy.envelope)]:
+        schema = contract.body_field(ok, path)
+        if schema is None or (path in cursors and "string" not in schema.get("type", ())):
+            yield f"{why.location}: {path} is no {'cursor ' * (path in cursors)}field of the body"
+    if {cursor.after.kind, cursor.before.kind} != {"cursor"}:
+        yield f"{cursor.provenance.location}: {cursor.after.name}/{cursor.before.name} not Cursors"
+    headers = [(legacy.provenance, h) for h in legacy.headers]
+    headers += [(rate.provenance, rate.limit_header), (rate.provenance, rate.remaining_header)]
+    for why, header in headers:
+        if header.lower() not in contract.response_headers(ok):
+            yield f"{why.location}: {header} is not a header of the {ok}"
+    for status, body, why in (
+        (legacy.limit_error_status, legacy.limit_error_body, legacy.limit_error),
+        (contract.refusal_status.value, contract.refusal_body, contract.refusal_status.provenance),
+        (cursor.unreadable.value, contract.refusal_body, cursor.unreadable.provenance),
+    ):
+        if body not in contract.body_schemas(status):
+            yield f"{why.location}: {body} is not a documented body of status {status}"
+    for name, flt in contract.filters.items():
+        at, parameter = flt.provenance.location, contract.parameters[name]
+        field = contract.item.field(flt.field)
+        if field is None and not (flt.hidden and "." in flt.field):
+            yield f"{at}: {flt.field} is no field of {contract.item.schema} nor another record's"
+        if VALUE_KINDS[flt.meaning.value] != parameter.kind:
+            yield f"{at}: {flt.kind} takes no {parameter.kind} value"
+        if flt.meaning.value == "instant" and field is not None and field.format != "date-time":
+            yield f"{at}: {flt.kind} reads {flt.field}, not a date-time"
+        if field and parameter.enum and not set(parameter.enum) <= set(field.enum or ()):
+            yield f"{at}: {name}'s enum is not among {flt.field}'s values"
     for key in contract.order:
-        if key.field not in contract.contact_fields:
-            yield f"x-kapso-order: {key.field!r} is not a Contact field"
+        field = contract.item.fields.get(key.field)
+        if field is None or not field.required or field.nullable:
+            yield f"{key.provenance.location}: {key.field} is no required, non-null item field"
+    yield from _samples(contract.item.fields, f"{contract.file}: {contract.item.schema}")
     for parameter in contract.parameters.values():
         for keyword in ("minimum", "maximum"):
-            if parameter.schema.get(keyword) is not None and keyword not in parameter.provenance:
-                yield f"{parameter.name}: `{keyword}` has no x-kapso-provenance entry"
-        if "default" in parameter.schema:
-            yield f"{parameter.name}: declares `default:` (use x-kapso-default, see `page`)"
-    for status, body in (
-        (contract.refusal.status, contract.refusal.body),
-        (legacy.limit_error_status, legacy.limit_error_body),
-    ):
-        if body not in _body_schemas(contract, status):
-            yield f"{body} is not a documented body of status {status}"
-    for header in (contract.rate_limit.limit_header, contract.rate_limit.remaining_header):
-        if header.lower() not in documented_200:
-            yield f"x-kapso-rate-limit: {header} is not a header of the 200"
+            if getattr(parameter, keyword) is not None and keyword not in parameter.provenance:
+                yield f"{parameter.spec}#{parameter.pointer}: {keyword} has no x-kapso-provenance"
 
 
-def problems(spec_path: Path) -> list[str]:
-    """Every problem with the spec's extensions."""
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+def reading_problems(contract: Contract) -> Iterator[str]:
+    """Listed readings that do not read, and rule effects that drop a parameter not named."""
+    contracts = [contract]
+    for fact in contract.assumptions:
+        for value in fact.readings:
+            where = f"{fact.provenance.location}: reading {json.dumps(value)}"
+            try:
+                contracts.append(read := contract.read_as({fact.pointer: value}))
+            except (ContractError, KeyError, ValueError) as exc:
+                yield f"{where} does not read: {exc}"
+                continue
+            if value == fact.raw or read.fact(fact.pointer).raw != value:
+                yield f"{where} repeats the value, or is not read as given"
+    for read in contracts:
+        for rule in read.rules:
+            names = {name for group in rule.groups for name in group}
+            if rule.effect.value != "refuse" and not set(rule.effect.value) <= names:
+                yield f"{rule.provenance.location}: {rule.effect.raw} drops a parameter not named"
+
+
+def problems(path: Path) -> list[str]:
+    """Every problem with a spec's extensions (one line when it cannot be read at all)."""
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    found = list(shape_problems(spec, schema))
-    if found:
-        return found
     try:
-        contract = build_contract(spec)
-    except (ContractError, KeyError, TypeError, ValueError) as exc:
-        return [f"the contract cannot be read: {exc!r}"]
-    return list(name_problems(contract))
+        spec = read_spec(path)
+        if found := list(shape_problems(path, spec, schema)):
+            return found
+        contract = Contract.read(spec, file=str(path))
+    except Exception as exc:  # not YAML or JSON, or no contract: one line, not a traceback
+        return [f"{path}: cannot be read: {type(exc).__name__}: {' '.join(str(exc).split())}"]
+    return list(dict.fromkeys([*name_problems(contract), *reading_problems(contract)]))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("spec", nargs="?", type=Path, default=SPEC)
-    args = parser.parse_args()
-    found = problems(args.spec)
-    for problem in found:
-        print(f"{args.spec.name}: {problem}")
-    if found:
-        return 1
-    print(f"{args.spec.name}: x-kapso-* extensions OK")
-    return 0
+def main(argv: list[str]) -> int:
+    """Lint each spec given; 1 if any has a problem, 2 if none is given."""
+    if not argv:
+        print("usage: lint_spec.py SPEC [SPEC...]", file=sys.stderr)
+        return 2
+    found = [problem for path in map(Path, argv) for problem in problems(path)]
+    print("\n".join(found) if found else f"x-kapso-* extensions OK: {', '.join(argv)}")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
+import types
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+import pytest
+
+from kapso_contacts.contract import load_contract, read_spec
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,3 +48,21 @@ def test_check_catches_a_one_character_edit_and_stale_extra_files(tmp_path: Path
         "missing from committed copy: README.md",
         "not produced by the generator: kapso_contacts_api/stale.py",
     ]
+
+
+def test_the_filters_typeddict_is_that_of_any_list_operation_named_after_its_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Generated from the conversations spec (never shipped): nothing names contacts.
+    generate = _load_generate_script()
+    spec = REPO / "tests" / "specs" / "conversations.yaml"
+    source = generate.filters_module(read_spec(spec))
+    module = types.ModuleType("conversation_filters")
+    monkeypatch.setitem(sys.modules, module.__name__, module)  # where its annotations resolve
+    exec(compile(source, "filters.py", "exec"), module.__dict__)
+    hints = typing.get_type_hints(module.ConversationFilters)
+    assert set(hints) == set(load_contract(spec).filters)
+    assert hints["status"] == Literal["active", "ended"]
+    assert hints["unassigned"] is bool
+    assert "List conversations" in source
+    assert "ContactFilters" not in source

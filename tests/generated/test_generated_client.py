@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -17,6 +18,7 @@ from kapso_contacts_api.models import (
     LegacyMeta,
     LegacyPaginationLimitError,
 )
+from kapso_contacts_api.types import UNSET
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((REPO / "openapi" / "contacts.yaml").read_text())
@@ -109,3 +111,28 @@ def test_generic_error_parses_into_the_error_model() -> None:
     )
     assert isinstance(parsed, Error)
     assert parsed.error == "Invalid API key"
+
+
+def test_a_contact_with_its_null_fields_left_out_parses() -> None:
+    # Kapso's own document marks nothing required: a server may leave a null field out.
+    page: Any = _example("200", "docs_page")
+    contact = page["data"][1]
+    present = {name: value for name, value in contact.items() if value is not None}
+    assert len(present) < len(contact)
+    parsed = ContactList.from_dict({"data": [present], "meta": {"page": 1}})
+    assert str(parsed.data[0].id) == contact["id"]
+    assert parsed.data[0].display_name is UNSET
+    assert parsed.data[0].customer_id is UNSET
+    assert parsed.data[0].created_at == datetime.datetime(2025, 3, 26, 15, 0, tzinfo=datetime.UTC)
+
+
+def test_a_cursor_page_that_also_carries_a_total_count_parses() -> None:
+    # No rule forbids a cursor page to carry the legacy envelope too (reading one-envelope: false).
+    body = json.loads(json.dumps(_example("200", "cursor_page")))
+    body["meta"] = {"total_count": 3}
+    parsed = ContactList.from_dict(body)
+    assert isinstance(parsed.paging, CursorPaging)
+    assert parsed.paging.next_ == body["paging"]["next"]
+    assert isinstance(parsed.meta, LegacyMeta)
+    assert parsed.meta.total_count == 3
+    assert [str(c.id) for c in parsed.data] == [c["id"] for c in body["data"]]

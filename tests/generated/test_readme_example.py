@@ -1,4 +1,4 @@
-"""The README's generated-client example runs as written, against a kapso-fake on loopback."""
+"""The generated client's README example runs as written, against a kapso-fake on loopback."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from kapso_fake.testing import serve_process
+from kapso_fake.server import spawn
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "generated_client" / "README.md"
 KEY = "readme-example-key"
 
 
 def _generated_client_example() -> str:
-    section = README.read_text().split("## The generated client (`generated_client/`)", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert match is not None, "the section has no python example"
-    return match.group(1)
+    """Its two Python blocks, the client then the call, run one after the other."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    assert len(blocks) >= 2, "the README has no client and call examples"
+    return str(blocks[0]) + str(blocks[1])
 
 
 @pytest.mark.loopback
@@ -27,7 +27,7 @@ def test_readme_example_lists_contacts_with_the_api_key() -> None:
     code = _generated_client_example()
     assert 'base_url="https://api.kapso.ai/platform/v1"' in code
     assert 'token="YOUR_KAPSO_API_KEY"' in code
-    with serve_process("--contacts", "200", "--seed", "1", "--api-key", KEY) as server:
+    with spawn("--contacts", "200", "--seed", "1", "--api-key", KEY) as server:
         runnable = code.replace("https://api.kapso.ai/platform/v1", server.base_url).replace(
             "YOUR_KAPSO_API_KEY", KEY
         )

@@ -19,34 +19,36 @@ T = TypeVar("T", bound="Contact")
 
 @_attrs_define
 class Contact:
-    """A WhatsApp contact.
+    """A WhatsApp contact. Only the keyset fields are required: Kapso's own
+    document marks nothing required, and its cursors are keysets over
+    (`created_at`, `id`).
 
-    Attributes:
-        id (UUID):
-        wa_id (None | str): WhatsApp ID (phone number in international form); null when WhatsApp only gives a business-
-            scoped identity.
-        profile_name (str): The name the contact set in WhatsApp.
-        display_name (None | str): A display name set in Kapso.
-        customer_id (None | UUID): The customer the contact belongs to.
-        metadata (ContactMetadataType0 | None): Free-form metadata with arbitrary keys.
-        created_at (datetime.datetime): Creation time, UTC with microseconds (`2025-03-26T15:05:00.000000Z`).
-        updated_at (datetime.datetime): Last update time, UTC with microseconds.
-        business_scoped_user_id (None | str | Unset): Business-scoped user ID. Not on the docs page.
-        parent_business_scoped_user_id (None | str | Unset): Parent business-scoped user ID. Not on the docs page.
-        username (None | str | Unset): WhatsApp username. Not on the docs page.
+        Attributes:
+            id (UUID):
+            created_at (datetime.datetime): Creation time, UTC with microseconds (`2025-03-26T15:05:00.000000Z`).
+            wa_id (None | str | Unset): WhatsApp ID (phone number in international form); null when WhatsApp only gives a
+                business-scoped identity.
+            business_scoped_user_id (None | str | Unset): Business-scoped user ID. Not on the docs page.
+            parent_business_scoped_user_id (None | str | Unset): Parent business-scoped user ID. Not on the docs page.
+            username (None | str | Unset): WhatsApp username. Not on the docs page.
+            profile_name (str | Unset): The name the contact set in WhatsApp.
+            display_name (None | str | Unset): A display name set in Kapso.
+            customer_id (None | Unset | UUID): The customer the contact belongs to.
+            metadata (ContactMetadataType0 | None | Unset): Free-form metadata with arbitrary keys.
+            updated_at (datetime.datetime | Unset): Last update time, UTC with microseconds.
     """
 
     id: UUID
-    wa_id: None | str
-    profile_name: str
-    display_name: None | str
-    customer_id: None | UUID
-    metadata: ContactMetadataType0 | None
     created_at: datetime.datetime
-    updated_at: datetime.datetime
+    wa_id: None | str | Unset = UNSET
     business_scoped_user_id: None | str | Unset = UNSET
     parent_business_scoped_user_id: None | str | Unset = UNSET
     username: None | str | Unset = UNSET
+    profile_name: str | Unset = UNSET
+    display_name: None | str | Unset = UNSET
+    customer_id: None | Unset | UUID = UNSET
+    metadata: ContactMetadataType0 | None | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,29 +56,13 @@ class Contact:
 
         id = str(self.id)
 
-        wa_id: None | str
-        wa_id = self.wa_id
-
-        profile_name = self.profile_name
-
-        display_name: None | str
-        display_name = self.display_name
-
-        customer_id: None | str
-        if isinstance(self.customer_id, UUID):
-            customer_id = str(self.customer_id)
-        else:
-            customer_id = self.customer_id
-
-        metadata: dict[str, Any] | None
-        if isinstance(self.metadata, ContactMetadataType0):
-            metadata = self.metadata.to_dict()
-        else:
-            metadata = self.metadata
-
         created_at = self.created_at.isoformat()
 
-        updated_at = self.updated_at.isoformat()
+        wa_id: None | str | Unset
+        if isinstance(self.wa_id, Unset):
+            wa_id = UNSET
+        else:
+            wa_id = self.wa_id
 
         business_scoped_user_id: None | str | Unset
         if isinstance(self.business_scoped_user_id, Unset):
@@ -96,26 +82,60 @@ class Contact:
         else:
             username = self.username
 
+        profile_name = self.profile_name
+
+        display_name: None | str | Unset
+        if isinstance(self.display_name, Unset):
+            display_name = UNSET
+        else:
+            display_name = self.display_name
+
+        customer_id: None | str | Unset
+        if isinstance(self.customer_id, Unset):
+            customer_id = UNSET
+        elif isinstance(self.customer_id, UUID):
+            customer_id = str(self.customer_id)
+        else:
+            customer_id = self.customer_id
+
+        metadata: dict[str, Any] | None | Unset
+        if isinstance(self.metadata, Unset):
+            metadata = UNSET
+        elif isinstance(self.metadata, ContactMetadataType0):
+            metadata = self.metadata.to_dict()
+        else:
+            metadata = self.metadata
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
-                "wa_id": wa_id,
-                "profile_name": profile_name,
-                "display_name": display_name,
-                "customer_id": customer_id,
-                "metadata": metadata,
                 "created_at": created_at,
-                "updated_at": updated_at,
             }
         )
+        if wa_id is not UNSET:
+            field_dict["wa_id"] = wa_id
         if business_scoped_user_id is not UNSET:
             field_dict["business_scoped_user_id"] = business_scoped_user_id
         if parent_business_scoped_user_id is not UNSET:
             field_dict["parent_business_scoped_user_id"] = parent_business_scoped_user_id
         if username is not UNSET:
             field_dict["username"] = username
+        if profile_name is not UNSET:
+            field_dict["profile_name"] = profile_name
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+        if customer_id is not UNSET:
+            field_dict["customer_id"] = customer_id
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
 
         return field_dict
 
@@ -126,55 +146,16 @@ class Contact:
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
-        def _parse_wa_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        wa_id = _parse_wa_id(d.pop("wa_id"))
-
-        profile_name = d.pop("profile_name")
-
-        def _parse_display_name(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        display_name = _parse_display_name(d.pop("display_name"))
-
-        def _parse_customer_id(data: object) -> None | UUID:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                customer_id_type_0 = UUID(data)
-
-                return customer_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UUID, data)
-
-        customer_id = _parse_customer_id(d.pop("customer_id"))
-
-        def _parse_metadata(data: object) -> ContactMetadataType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                metadata_type_0 = ContactMetadataType0.from_dict(data)
-
-                return metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ContactMetadataType0 | None, data)
-
-        metadata = _parse_metadata(d.pop("metadata"))
-
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        def _parse_wa_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        wa_id = _parse_wa_id(d.pop("wa_id", UNSET))
 
         def _parse_business_scoped_user_id(data: object) -> None | str | Unset:
             if data is None:
@@ -205,18 +186,70 @@ class Contact:
 
         username = _parse_username(d.pop("username", UNSET))
 
+        profile_name = d.pop("profile_name", UNSET)
+
+        def _parse_display_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        display_name = _parse_display_name(d.pop("display_name", UNSET))
+
+        def _parse_customer_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                customer_id_type_0 = UUID(data)
+
+                return customer_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
+
+        def _parse_metadata(data: object) -> ContactMetadataType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_0 = ContactMetadataType0.from_dict(data)
+
+                return metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ContactMetadataType0 | None | Unset, data)
+
+        metadata = _parse_metadata(d.pop("metadata", UNSET))
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
         contact = cls(
             id=id,
+            created_at=created_at,
             wa_id=wa_id,
+            business_scoped_user_id=business_scoped_user_id,
+            parent_business_scoped_user_id=parent_business_scoped_user_id,
+            username=username,
             profile_name=profile_name,
             display_name=display_name,
             customer_id=customer_id,
             metadata=metadata,
-            created_at=created_at,
             updated_at=updated_at,
-            business_scoped_user_id=business_scoped_user_id,
-            parent_business_scoped_user_id=parent_business_scoped_user_id,
-            username=username,
         )
 
         contact.additional_properties = d

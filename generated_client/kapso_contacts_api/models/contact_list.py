@@ -19,12 +19,13 @@ T = TypeVar("T", bound="ContactList")
 
 @_attrs_define
 class ContactList:
-    """A page of contacts. Exactly one of `meta` (legacy mode) and `paging`
-    (cursor mode) is present.
+    """A page of contacts: `data`, and `paging` in cursor mode or `meta` in
+    legacy mode.
 
         Attributes:
             data (list[Contact]):
-            meta (LegacyMeta | Unset): Legacy offset pagination state.
+            meta (LegacyMeta | Unset): Legacy offset pagination state. No member is required, so that a
+                cursor page that also carries a total count still reads.
             paging (CursorPaging | Unset): Cursor pagination state. `next` and `previous` are cursors (not URLs), null at
                 the ends.
     """

@@ -6,24 +6,27 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="LegacyMeta")
 
 
 @_attrs_define
 class LegacyMeta:
-    """Legacy offset pagination state.
+    """Legacy offset pagination state. No member is required, so that a
+    cursor page that also carries a total count still reads.
 
-    Attributes:
-        page (int):
-        per_page (int):
-        total_pages (int):
-        total_count (int):
+        Attributes:
+            page (int | Unset):
+            per_page (int | Unset):
+            total_pages (int | Unset):
+            total_count (int | Unset):
     """
 
-    page: int
-    per_page: int
-    total_pages: int
-    total_count: int
+    page: int | Unset = UNSET
+    per_page: int | Unset = UNSET
+    total_pages: int | Unset = UNSET
+    total_count: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,27 +40,28 @@ class LegacyMeta:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "page": page,
-                "per_page": per_page,
-                "total_pages": total_pages,
-                "total_count": total_count,
-            }
-        )
+        field_dict.update({})
+        if page is not UNSET:
+            field_dict["page"] = page
+        if per_page is not UNSET:
+            field_dict["per_page"] = per_page
+        if total_pages is not UNSET:
+            field_dict["total_pages"] = total_pages
+        if total_count is not UNSET:
+            field_dict["total_count"] = total_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        page = d.pop("page")
+        page = d.pop("page", UNSET)
 
-        per_page = d.pop("per_page")
+        per_page = d.pop("per_page", UNSET)
 
-        total_pages = d.pop("total_pages")
+        total_pages = d.pop("total_pages", UNSET)
 
-        total_count = d.pop("total_count")
+        total_count = d.pop("total_count", UNSET)
 
         legacy_meta = cls(
             page=page,

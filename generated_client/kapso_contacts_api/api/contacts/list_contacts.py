@@ -108,6 +108,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
