@@ -1,17 +1,20 @@
-"""The List contacts contract, read from the spec: the one place code learns a fact of it.
+"""The contract of a Kapso list operation, read from its spec: the one place code learns a fact.
 
 Every range, parameter, filter meaning, rule, order and error shape comes
-from ``openapi/contacts.yaml`` (standard keywords first, ``x-kapso-*``
-extensions where OpenAPI has none), which ``make generate`` ships inside the
-generated package as ``kapso_contacts_api/openapi.json``. The client, the
-fake, the mutants and the contract suite all read it through this module.
+from the spec (``openapi/contacts.yaml``: standard keywords first,
+``x-kapso-*`` extensions where OpenAPI has none), which ``make generate``
+ships inside the generated package as ``kapso_contacts_api/openapi.json``.
+The client, the fake, the mutants and the contract suite all read it here,
+and nothing here knows it is about contacts: another list operation of
+Kapso's family (List conversations) is read from its own spec the same way.
 
 ```python
 from kapso_contacts.contract import default_contract
 
 contract = default_contract()
 contract.pagination.cursor.limit.maximum  # 100
-contract.filters["profile_name_contains"].match  # "contains"
+contract.filters["profile_name_contains"].kind  # "contains-any-case"
+contract.read_as({"x-kapso-order/1/direction": "ascending"})  # another reading
 ```
 """
 
@@ -20,7 +23,6 @@ from pathlib import Path
 
 from ._bodies import (
     SchemaCheck,
-    body_schemas,
     error_body_schema,
     json_type,
     matches_schema,
@@ -28,52 +30,80 @@ from ._bodies import (
     schema_checker,
     schema_problems,
 )
-from ._contract import Contract
-from ._load import ContractError, build_contract, packaged_spec, read_spec
+from ._contract import (
+    SPEC_FILE,
+    Contract,
+    ContractError,
+    escape,
+    packaged_spec,
+    read_spec,
+)
+from ._kinds import FILTER_KINDS, FilterKind, case_flipped_pieces, folds_to
 from ._model import (
     Booleans,
-    ContactField,
+    CursorMode,
+    Effect,
+    Fact,
+    Field,
+    FieldPath,
     Filter,
+    Item,
+    LegacyMode,
     Mode,
     OrderKey,
+    Pagination,
     Parameter,
     Provenance,
     QuerySyntax,
     RateLimit,
-    Refusal,
     Rule,
 )
-from ._pagination import CursorMode, FieldPath, LegacyMode, Pagination
-from ._query import Assessment, Refused, assess, read_value, shown, to_query_value
-from ._timestamps import Instant, format_timestamp, parse_rfc3339
+from ._query import (
+    Assessment,
+    Readable,
+    Refused,
+    assess,
+    read_value,
+    refusal,
+    shown,
+    to_query_value,
+    unreadable_cursor,
+)
+from ._timestamps import Instant, format_timestamp, parse_rfc3339, timestamp_of
 
 
 @cache
 def default_contract() -> Contract:
     """The contract of the spec shipped in the generated package (read once)."""
-    return build_contract(packaged_spec())
+    return Contract.read(packaged_spec())
 
 
 def load_contract(path: str | Path | None = None) -> Contract:
     """The contract of a spec file (YAML or JSON), or the shipped one when ``path`` is None."""
-    return default_contract() if path is None else build_contract(read_spec(path))
+    if path is None:
+        return default_contract()
+    return Contract.read(read_spec(path), file=str(path))
 
 
 __all__ = [  # noqa: RUF022 (grouped)
     # loading
+    "SPEC_FILE",
     "ContractError",
-    "build_contract",
     "default_contract",
+    "escape",
     "load_contract",
     "packaged_spec",
     "read_spec",
     # the model
     "Booleans",
-    "ContactField",
     "Contract",
     "CursorMode",
+    "Effect",
+    "Fact",
+    "Field",
     "FieldPath",
     "Filter",
+    "Item",
     "LegacyMode",
     "Mode",
     "OrderKey",
@@ -82,25 +112,32 @@ __all__ = [  # noqa: RUF022 (grouped)
     "Provenance",
     "QuerySyntax",
     "RateLimit",
-    "Refusal",
     "Rule",
+    # what filters mean
+    "FILTER_KINDS",
+    "FilterKind",
+    "case_flipped_pieces",
+    "folds_to",
     # reading queries
     "Assessment",
     "Instant",
+    "Readable",
     "Refused",
     "assess",
     "format_timestamp",
     "parse_rfc3339",
     "read_value",
+    "refusal",
     "shown",
+    "timestamp_of",
     "to_query_value",
+    "unreadable_cursor",
     # reading bodies
-    "body_schemas",
+    "SchemaCheck",
     "error_body_schema",
     "json_type",
     "matches_schema",
     "parse_error_body",
-    "SchemaCheck",
     "schema_checker",
     "schema_problems",
 ]
