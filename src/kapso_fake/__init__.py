@@ -1,10 +1,11 @@
-"""A faithful fake of Kapso's WhatsApp contacts API, for offline tests and development.
+"""A faithful fake of a Kapso list API (List contacts by default) for offline tests.
 
-Everything it serves (path, parameters, filters, order, envelopes, errors) is
-read from the spec through ``kapso_contacts.contract``. Importing the package
-needs no web framework: only serving it (``kapso-fake``, ``kapso_fake.testing``)
-needs the ``[fake]`` extra. Names load on first use, so that pytest, which
-loads ``kapso_fake.pytest_plugin`` for every run, pays nothing for them.
+Everything it serves (path, parameters, filters, order, envelopes, errors, and
+any other reading of the spec's assumptions) is read from a spec through
+``kapso_contacts.contract``. Serving it over HTTP (``kapso-fake``,
+``kapso_fake.server.serve``, the ``kapso_fake`` fixture) needs the ``[fake]``
+extra. Names load on first use: pytest loads ``kapso_fake.pytest_plugin`` for
+anyone who installs the package, and must pay nothing for the fake itself.
 """
 
 from __future__ import annotations
@@ -13,40 +14,35 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._envelopes import legacy_link_header as legacy_link_header
-    from ._faults import FAULT_KINDS as FAULT_KINDS
-    from ._faults import FaultConfig as FaultConfig
-    from ._filters import Filters as Filters
+    from .app import FAULT_KINDS as FAULT_KINDS
     from .app import FakeApp as FakeApp
+    from .app import FaultConfig as FaultConfig
+    from .app import RecordedRequest as RecordedRequest
     from .app import create_app as create_app
-    from .cursor import CursorCodec as CursorCodec
-    from .cursor import CursorError as CursorError
-    from .cursor import decode_cursor as decode_cursor
-    from .cursor import encode_cursor as encode_cursor
-    from .data import Dataset as Dataset
-    from .data import generate_dataset as generate_dataset
-    from .store import ContactStore as ContactStore
+    from .data import SHAPES as SHAPES
+    from .data import Generator as Generator
+    from .data import Shape as Shape
+    from .store import CursorError as CursorError
+    from .store import Cursors as Cursors
     from .store import Page as Page
+    from .store import Store as Store
+    from .store import linked_value as linked_value
 
-#: Each public name and the module it lives in (grouped by topic).
+#: Each public name and the module it lives in.
 _EXPORTS = {
-    # the app
-    "FAULT_KINDS": "._faults",
+    "FAULT_KINDS": ".app",
     "FakeApp": ".app",
-    "FaultConfig": "._faults",
+    "FaultConfig": ".app",
+    "RecordedRequest": ".app",
     "create_app": ".app",
-    # the data
-    "ContactStore": ".store",
-    "Dataset": ".data",
-    "Filters": "._filters",
+    "SHAPES": ".data",
+    "Generator": ".data",
+    "Shape": ".data",
+    "CursorError": ".store",
+    "Cursors": ".store",
     "Page": ".store",
-    "generate_dataset": ".data",
-    # cursors and links, shared with the mutants
-    "CursorCodec": ".cursor",
-    "CursorError": ".cursor",
-    "decode_cursor": ".cursor",
-    "encode_cursor": ".cursor",
-    "legacy_link_header": "._envelopes",
+    "Store": ".store",
+    "linked_value": ".store",
 }
 __all__ = list(_EXPORTS)
 

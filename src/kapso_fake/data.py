@@ -1,78 +1,53 @@
-"""A deterministic generator of contacts and customers shaped like real data."""
+"""Deterministic items shaped like real data, from the item schema and its ``x-kapso-sample`` hints.
+
+Each field is drawn by its type and format (a UUID, a timestamp, an enum
+value, a nested object...) and its hints: ``text`` (names, words, digits,
+token, handle, sentence), ``nulls`` (the share of items without a value),
+``pool`` (how many distinct values items share, so exact filters find
+several), ``prefix``, ``not-before`` / ``not-after`` (another timestamp of the
+item), ``range`` (integers). The order's first key is spread by the data's
+``shape``. The first items carry the awkward cases (each nullable field null
+once, names with ``%`` and ``_``, ties), so even a tiny account has them.
+Fields filters read that items do not show (``hidden``) are drawn too.
+"""
 
 from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
-#: Generated contacts are created in this span (inclusive start, exclusive end); a
-#: ``sparse`` account starts at its start and runs on, a ``dense`` one ends at its end.
-SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)
-SPAN_END = datetime(2025, 7, 1, tzinfo=UTC)
+from kapso_contacts.contract import Contract, Field, format_timestamp, timestamp_of
 
 Shape = Literal["mixed", "sparse", "dense"]
-#: How creation times are spread (``--shape``): ``mixed`` (the default) over the
-#: span, with whole seconds and ties; ``sparse`` one contact a day, no two close,
-#: no ties; ``dense`` many a second from the span's end, ties in runs.
+#: How the order's first key is spread (``--shape``): ``mixed`` (the default) over the
+#: span, a tenth on whole seconds, an eighth tied with the one before; ``sparse`` one
+#: item a day, never two close; ``dense`` many a second back from the span's end, a
+#: third tied, in runs.
 SHAPES: tuple[Shape, ...] = ("mixed", "sparse", "dense")
+#: Generated items fall in this span (a sparse account starts at its start).
+SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)
+SPAN_END = datetime(2025, 7, 1, tzinfo=UTC)
+_MICRO = 1_000_000
 
-_FIRST = (
-    "John",
-    "Jane",
-    "María",
-    "José",
-    "François",
-    "Zoë",
-    "Søren",
-    "Łukasz",
-    "İbrahim",
-    "Işıl",  # noqa: RUF001
-    "Γιώργος",
-    "ΣΟΦΙΑ",
-    "Иван",
-    "Ольга",
-    "محمد",
-    "فاطمة",
-    "דוד",
-    "王伟",
-    "李娜",
-    "さくら",
-    "김민준",
-    "प्रिया",
-    "สมชาย",
-    "Nguyễn",
-    "Ana 💃",
-    "Strauß",
-    "ǅemal",
-    "Ωmega",
-)
-_LAST = (
-    "Doe",
-    "Smith",
-    "Sánchez",
-    "Müller",
-    "Ødegård",
-    "Núñez",
-    "Papadopoulos",
-    "ΣΤΑΥΡΟΥ",
-    "Петров",
-    "الحسن",
-    "Cohen",
-    "田中",
-    "佐藤",
-    "Kowalski",
-    "STRASSE",
-    "O'Brien",
-    "van der Berg",
-)
+Item = dict[str, Any]
+Draw = Callable[[random.Random, int, Item], Any]
+
+_FIRST = ("John", "Jane", "María", "José", "François", "Zoë", "Søren", "Łukasz", "İbrahim",
+          "I\u015f\u0131l", "Γιώργος", "ΣΟΦΙΑ", "Иван", "Ольга", "محمد", "فاطمة", "דוד", "王伟",
+          "李娜", "さくら", "김민준", "प्रिया", "สมชาย", "Nguyễn", "Ana 💃", "Strauß", "ǅemal",
+          "Ωmega", "ÉLODIE", "Ærøskøbing")  # fmt: skip
+_LAST = ("Doe", "Smith", "Sánchez", "Müller", "Ødegård", "Núñez", "Papadopoulos", "ΣΤΑΥΡΟΥ",
+         "Петров", "الحسن", "Cohen", "田中", "佐藤", "Kowalski", "STRASSE", "O'Brien",
+         "van der Berg")  # fmt: skip
 #: Names where SQL LIKE would see wildcards or escapes.
-_LITERAL = ("100% Real", "under_score", "back\\slash", "50%_off", "%", "_", "a_b%c\\d", "100 %")
-_NICK = ("VIP", "lead", "cliente", "клиент", "顧客", "⭐", "50% off", "do_not_call")
+_LITERAL = ("100% Real", "under_score", "back\\slash", "50%_off", "%", "_", "a_b%c\\d")
+_WORDS = ("VIP", "lead", "cliente", "клиент", "顧客", "⭐", "50% off", "do_not_call", "text",
+          "image", "audio", "document", "sticker", "hola 👋")  # fmt: skip
+_SENTENCES = ("Hi! Is my order ready?", "¿Tienen envío a Bogotá?", "Thanks 🙏", "ok",
+              'line1\nline2 "quoted" \\ back', "Где мой заказ?", "")  # fmt: skip
 _COUNTRY = ("1", "1555", "44", "52", "55", "91", "34", "49", "62", "234", "972")
 _METADATA: tuple[dict[str, Any], ...] = (
     {"segment": "vip"},
@@ -86,168 +61,203 @@ _METADATA: tuple[dict[str, Any], ...] = (
     {"nested": {"deeper": {"deepest": [1, [2, [3]]]}}},
     {"count": 0, "ratio": -1.5e-3, "big": 9007199254740993},
 )
-_METADATA_CHOICES: tuple[dict[str, Any] | None, ...] = (None, *_METADATA)
-
-ContactJSON = dict[str, Any]
-"""A contact as the API serializes it (JSON types)."""
-
-
-class CustomerRow(NamedTuple):
-    """A customer as stored (``external_id`` is empty for customers known only by id)."""
-
-    id: str
-    external_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The customers and contacts that ``--contacts N --seed S`` stands for."""
-
-    seed: int
-    size: int
-    customers: list[CustomerRow]
-    shape: Shape = "mixed"
-
-    def contacts(self) -> Iterator[ContactJSON]:
-        """Yield the ``size`` contacts, the same ones on every call."""
-        rng = random.Random(f"kapso-fake:contacts:{self.seed}")  # noqa: S311 (reproducible)
-        return generate_contacts(rng, self.size, [c.id for c in self.customers], self.shape)
-
-
-def generate_dataset(contacts: int, seed: int, shape: Shape = "mixed") -> Dataset:
-    """Return the deterministic dataset for ``contacts`` contacts, ``seed`` and ``shape``.
-
-    Args:
-        contacts: how many contacts (>= 0); about a third as many customers.
-        seed: any integer; the same arguments always yield the same data.
-        shape: how creation times are spread (``SHAPES``).
-
-    Returns:
-        The dataset (customers built, contacts generated on demand).
-
-    Raises:
-        ValueError: ``contacts`` is negative, or ``shape`` is not one of ``SHAPES``.
-    """
-    if contacts < 0:
-        raise ValueError("contacts must be >= 0")
-    if shape not in SHAPES:
-        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
-    rng = random.Random(f"kapso-fake:customers:{seed}")  # noqa: S311 (reproducible)
-    r = rng.random
-    customers = [
-        CustomerRow(new_uuid(rng), f"crm-{seed}-{i:06d}", f"{_pick(r, _FIRST)} {_pick(r, _LAST)}")
-        for i in range(max(1, contacts // 3) if contacts else 0)
-    ]
-    return Dataset(seed, contacts, customers, shape)
-
-
-_UUID_CLEAR = ((1 << 128) - 1) ^ ((0xF << 76) | (0x3 << 62))
-_UUID_SET = (0x4 << 76) | (0x2 << 62)
 
 
 def new_uuid(rng: random.Random) -> str:
-    """Return a random (version 4) UUID drawn from ``rng``."""
-    h = "%032x" % ((rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)  # faster than f"{...:032x}"
+    """A version 4 UUID drawn from ``rng``."""
+    h = f"{(rng.getrandbits(128) & ~(0xF << 76) & ~(0x3 << 62)) | (0x4 << 76) | (0x2 << 62):032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def generate_contacts(
-    rng: random.Random, n: int, customer_ids: Sequence[str], shape: Shape = "mixed"
-) -> Iterator[ContactJSON]:
-    """Yield ``n`` contacts drawn from ``rng``, of ``customer_ids`` or none.
-
-    The first contacts always include the awkward cases (null ``wa_id``, no
-    customer, null display name, names with ``%``/``_``; shared ``created_at``
-    unless the shape is ``sparse``), so even a tiny dataset has them. Written
-    for speed: a million take seconds.
-    """
-    r, bits = rng.random, rng.getrandbits
-    n_customers = len(customer_ids)
-    times = _TIMES[shape](r)
-    for i in range(n):
-        micros = next(times)
-        created = _timestamp(micros)
-        updated = _timestamp(micros + int(r() * 30 * 86400) * _MICRO) if r() < 0.5 else created
-        no_wa_id = r() < 0.08 or i == 0
-        wa_id = None if no_wa_id else _pick(r, _COUNTRY) + str(10**6 + int(r() * 10**10))
-        bsuid = f"bsu_{bits(64):016x}" if no_wa_id or r() < 0.3 else None
-        parent = f"bsu_{bits(64):016x}" if bsuid and r() < 0.15 else None
-        if r() < 0.06 or i in (2, 3):
-            name = _LITERAL[i] if i < 4 else _pick(r, _LITERAL)
-        elif r() < 0.3:
-            name = _pick(r, _FIRST)
-        else:
-            name = f"{_pick(r, _FIRST)} {_pick(r, _LAST)}"
-        first = name.split(" ", 1)[0]
-        username = f"{first.lower()}.{int(r() * 100)}" if r() < 0.25 else None
-        display = None if r() < 0.45 or i == 1 else f"{first} ({_pick(r, _NICK)})"
-        with_customer = n_customers and i > 1 and r() < 0.6
-        customer = customer_ids[int(r() * n_customers)] if with_customer else None
-        metadata = None if i == 5 else _METADATA_CHOICES[int(r() * len(_METADATA_CHOICES))]
-        yield {
-            "id": new_uuid(rng), "wa_id": wa_id, "business_scoped_user_id": bsuid,
-            "parent_business_scoped_user_id": parent, "username": username,
-            "profile_name": name, "display_name": display, "customer_id": customer,
-            "metadata": metadata, "created_at": created, "updated_at": updated,
-        }  # fmt: skip
+def _name(rng: random.Random, index: int) -> str:
+    if 0 <= index < 2 * len(_LITERAL) and index % 2 == 1:
+        return _LITERAL[index // 2]  # the first items: every literal once
+    if rng.random() < 0.05:
+        return rng.choice(_LITERAL)
+    first = rng.choice(_FIRST)
+    return first if rng.random() < 0.3 else f"{first} {rng.choice(_LAST)}"
 
 
-def _mixed_times(r: Callable[[], float]) -> Iterator[int]:
-    """Anywhere in the span; a tenth on a whole second; an eighth tied with the one before."""
-    start = int(SPAN_START.timestamp()) * _MICRO
-    span = int((SPAN_END - SPAN_START).total_seconds()) * _MICRO
+_TEXT: dict[str, Callable[[random.Random, int, Mapping[str, Any]], str]] = {
+    "names": lambda rng, i, hint: _name(rng, i),
+    "words": lambda rng, i, hint: f"{rng.choice(_FIRST).split(' ')[0]} ({rng.choice(_WORDS)})",
+    "digits": lambda rng, i, hint: rng.choice(_COUNTRY) + str(10**6 + rng.randrange(10**10)),
+    "token": lambda rng, i, hint: f"{hint.get('prefix', '')}{rng.getrandbits(64):016x}",
+    "handle": lambda rng, i, hint: (
+        f"{rng.choice(_FIRST).split(' ')[0].lower()}.{rng.randrange(100)}"
+    ),
+    "sentence": lambda rng, i, hint: rng.choice(_SENTENCES),
+}
+
+
+def _times(shape: Shape, rng: random.Random) -> Iterator[int]:
+    """Microseconds since the epoch for the order's first key, in listing order or not."""
+    start, end = int(SPAN_START.timestamp()) * _MICRO, int(SPAN_END.timestamp()) * _MICRO
     previous = 0
     for i in itertools.count():
-        micros = start + int(r() * span)
-        if r() < 0.1 or i == 1:
-            micros -= micros % _MICRO
-        if previous and (r() < 0.12 or i == 4):
-            micros = previous  # ties: the id decides the order
+        if shape == "sparse":
+            micros = start + i * 86400 * _MICRO + rng.randrange(86400 * _MICRO)
+        elif shape == "dense":
+            micros = previous or end
+            if not (rng.random() < 0.35 or i == 4):
+                micros -= 1 + rng.randrange(300_000)
+                micros -= micros % 1000 if rng.random() < 0.1 else 0
+        else:
+            micros = start + rng.randrange(end - start)
+            if rng.random() < 0.1 or i == 1:
+                micros -= micros % _MICRO
+            if previous and (rng.random() < 0.12 or i == 4):
+                micros = previous  # a tie: the next key decides the order
         previous = micros
         yield micros
 
 
-def _sparse_times(r: Callable[[], float]) -> Iterator[int]:
-    """One contact a day from the span's start, at any microsecond of it: never two close."""
-    start = int(SPAN_START.timestamp()) * _MICRO
-    day = 86400 * _MICRO
-    for i in itertools.count():
-        yield start + i * day + int(r() * day)
-
-
-def _dense_times(r: Callable[[], float]) -> Iterator[int]:
-    """Many a second back from the span's end: a third tied with the one before, in runs."""
-    micros = int(SPAN_END.timestamp()) * _MICRO
-    for i in itertools.count():
-        if not (r() < 0.35 or i == 4):
-            micros -= 1 + int(r() * 0.3 * _MICRO)
-            if r() < 0.1:
-                micros -= micros % 1000  # a whole millisecond now and then
-        yield micros
-
-
-_TIMES: dict[Shape, Callable[[Callable[[], float]], Iterator[int]]] = {
-    "mixed": _mixed_times,
-    "sparse": _sparse_times,
-    "dense": _dense_times,
-}
-_MICRO = 1_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TIMES_OF_DAY = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
-
-
-def _pick(r: Callable[[], float], items: Sequence[str]) -> str:
-    return items[int(r() * len(items))]
-
-
-@cache
-def _day(day: int) -> str:
-    return (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d")
-
-
 def _timestamp(micros: int) -> str:
-    """Write microseconds since the epoch as the API does (years 1970..9999)."""
-    seconds, fraction = divmod(micros, _MICRO)
-    day, second = divmod(seconds, 86400)
-    return f"{_day(day)}T{_TIMES_OF_DAY[second]}.{fraction:06d}Z"
+    return format_timestamp(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros))
+
+
+class Generator:
+    """Draws items of one contract; the same seed and shape always draw the same items."""
+
+    def __init__(self, contract: Contract, seed: int = 1, shape: Shape = "mixed") -> None:
+        """Plan how each field is drawn.
+
+        Raises:
+            ValueError: an unknown shape.
+        """
+        if shape not in SHAPES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+        self.contract = contract
+        self.rng = random.Random(f"kapso-fake:{contract.operation_id}:{seed}")  # noqa: S311
+        self.first_key = contract.order[0].field
+        self._times = _times(shape, self.rng)
+        self._pools: dict[str, list[Any]] = {}
+        self._nullable = [name for name, f in contract.item.fields.items() if f.nullable]
+        # Fields others are drawn relative to come first: the order's first key, then the rest.
+        fields = contract.item.fields
+        ranked = sorted(
+            fields, key=lambda n: (n != self.first_key, _relative(fields[n]) is not None)
+        )
+        self._plan = {name: self._draw(name, fields[name]) for name in ranked}
+        # A hidden field is drawn as the filters that compare values with it take them
+        # (a UUID for `assigned_user_id`), not as a presence filter on it (`unassigned`).
+        hidden = sorted(
+            (f for f in contract.filters.values() if f.hidden and f.through is None),
+            key=lambda f: f.meaning.value == "text",
+        )
+        self._hidden = {f.field: self._hidden_draw(f.parameter) for f in hidden}
+        self.index = 0
+
+    def items(self, n: int) -> Iterator[tuple[Item, dict[str, Any]]]:
+        """The next ``n`` items, each with the values of its hidden fields."""
+        for _ in range(n):
+            yield self.item()
+
+    def item(self, **given: Any) -> tuple[Item, dict[str, Any]]:
+        """One item (fields in ``given`` win; ``datetime`` values written as the API does)."""
+        i, rng = self.index, self.rng
+        self.index += 1
+        item: Item = {}
+        for name, draw in self._plan.items():
+            if name in given:
+                value = given[name]
+                item[name] = format_timestamp(value) if isinstance(value, datetime) else value
+            else:
+                item[name] = draw(rng, i, item)
+        item.update((k, v) for k, v in given.items() if k not in item and k not in self._hidden)
+        hidden = {k: given.get(k, draw(rng, i, item)) for k, draw in self._hidden.items()}
+        ordered = {name: item[name] for name in self.contract.item.fields}
+        ordered.update(item)
+        return ordered, hidden
+
+    def _draw(self, name: str, field: Field) -> Draw:
+        hint = field.sample
+        null_share = float(hint.get("nulls", 0.3 if field.nullable else 0))
+        awkward = self._nullable.index(name) if name in self._nullable else -1
+        value = self._value(name, field)
+
+        def draw(rng: random.Random, i: int, item: Item) -> Any:
+            if field.nullable and (
+                i == awkward or (i > len(self._nullable) and rng.random() < null_share)
+            ):
+                return None
+            return value(rng, i, item)
+
+        return draw
+
+    def _value(self, name: str, field: Field) -> Draw:
+        hint, kind = field.sample, field.type
+        if "pool" in hint:
+            rest = {k: v for k, v in hint.items() if k != "pool"}
+            inner = self._value(
+                name, Field(name, field.types, field.format, field.enum, sample=rest)
+            )
+            return lambda rng, i, item: rng.choice(self._pool(name, int(hint["pool"]), inner))
+        if field.enum:
+            return lambda rng, i, item: rng.choice(field.enum or ())
+        if field.format == "date-time":
+            return self._time(name, hint)
+        if field.format == "uuid":
+            return lambda rng, i, item: new_uuid(rng)
+        if kind == "string":
+            text = _TEXT[str(hint.get("text", "words"))]
+            return lambda rng, i, item: text(rng, i, hint)
+        if kind == "integer":
+            low, high = hint.get("range", (0, 500))
+            return lambda rng, i, item: rng.randint(int(low), int(high))
+        if kind == "number":
+            return lambda rng, i, item: round(rng.uniform(0, 1000), 2)
+        if kind == "boolean":
+            return lambda rng, i, item: rng.random() < 0.5
+        if kind == "object" and field.fields:
+            ranked = sorted(field.fields, key=lambda k: _relative(field.fields[k]) is not None)
+            nested = {k: self._draw(f"{name}.{k}", field.fields[k]) for k in ranked}
+
+            def draw_object(rng: random.Random, i: int, item: Item) -> dict[str, Any]:
+                inner: dict[str, Any] = {}
+                for key, draw in nested.items():  # siblings first, then the item's own fields
+                    inner[key] = draw(rng, i, {**item, **inner})
+                return {key: inner[key] for key in field.fields}
+
+            return draw_object
+        if kind == "array":
+            return lambda rng, i, item: []
+        return lambda rng, i, item: dict(rng.choice(_METADATA))
+
+    def _time(self, name: str, hint: Mapping[str, Any]) -> Draw:
+        if name == self.first_key:
+            return lambda rng, i, item: _timestamp(next(self._times))
+        other = hint.get("not-before") or hint.get("not-after")
+        sign = 1 if "not-before" in hint else -1
+        span = int((SPAN_END - SPAN_START).total_seconds()) * _MICRO
+
+        def draw(rng: random.Random, i: int, item: Item) -> str:
+            moment = timestamp_of(item.get(other)) if other else None
+            if moment is None:
+                return _timestamp(int(SPAN_START.timestamp()) * _MICRO + rng.randrange(span))
+            if rng.random() < 0.5:
+                return format_timestamp(moment)
+            return format_timestamp(moment + sign * timedelta(seconds=rng.randrange(30 * 86400)))
+
+        return draw
+
+    def _pool(self, name: str, size: int, draw: Draw) -> list[Any]:
+        if name not in self._pools:
+            self._pools[name] = [draw(self.rng, -1, {}) for _ in range(max(1, size))]
+        return self._pools[name]
+
+    def _hidden_draw(self, parameter: str) -> Draw:
+        schema = self.contract.parameters[parameter].schema
+        pool = [
+            new_uuid(self.rng)
+            if schema.get("format") == "uuid"
+            else f"h{self.rng.getrandbits(48):012x}"
+            for _ in range(12)
+        ]
+        return lambda rng, i, item: None if rng.random() < 0.4 else rng.choice(pool)
+
+
+def _relative(field: Field) -> str | None:
+    """The other timestamp a field is drawn relative to, if any."""
+    other = field.sample.get("not-before") or field.sample.get("not-after")
+    return str(other) if other else None

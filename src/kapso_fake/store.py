@@ -1,318 +1,397 @@
-"""The SQLite store of contacts and customers, and the queries the API runs on it.
+"""The fake's items in SQLite, and the keyset cursors that address them.
 
-Each contact is kept as the JSON the API serves (written once, at insert)
-next to the columns its order and filters need (``_layout``); a page is the
-rows' JSON spliced together, never decoded and encoded again.
+An item is kept as the JSON the API serves (written once, at insert), next
+to one column per order key (the keyset) and one per filter parameter,
+holding what that filter's kind compares (``FILTER_KINDS[kind].column``). A
+page is the rows' JSON spliced together, never decoded and encoded again.
+Everything (order, directions, filters, which fields are hidden) comes from
+the contract the store serves.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
-import random
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from kapso_contacts.contract import Contract, default_contract, format_timestamp
+from kapso_contacts.contract import (
+    Contract,
+    FieldPath,
+    Filter,
+    assess,
+    format_timestamp,
+    schema_problems,
+    timestamp_of,
+    to_query_value,
+)
 
-from ._filters import Filters
-from ._layout import CUSTOMER_LINK, Layout
-from ._shape import Shape
-from .cursor import Keyset
-from .data import ContactJSON, CustomerRow, Dataset, generate_contacts, new_uuid
+Keyset = tuple[str, ...]
+"""A position in the listing: the order keys' values, as the store keeps them."""
 
-_INSERT_CUSTOMER = "INSERT INTO customers VALUES (?, ?, ?)"
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Contacts in listing order, each as its JSON, and where the page sits in the listing.
+    """Items in listing order (each as its JSON), and where the page sits in the listing."""
 
-    ``first`` / ``last`` are the keysets of the first and last contact (None
-    when the page is empty); ``has_previous`` / ``has_next`` say whether a
-    matching contact lies before / after the page.
-    """
-
-    bodies: list[bytes]
+    bodies: list[str]
     first: Keyset | None
     last: Keyset | None
     has_next: bool = False
     has_previous: bool = False
 
-    @property
-    def contacts(self) -> list[ContactJSON]:
-        """The contacts, decoded."""
-        return [json.loads(body) for body in self.bodies]
+
+class CursorError(ValueError):
+    """A cursor this server cannot read; the message says why."""
 
 
-@dataclass
-class ContactStore:
-    """Contacts and customers in SQLite (in memory unless ``path`` is given).
+class Cursors:
+    """URL-safe Base64 of ``{"values": [...], "columns": [...]}``: a keyset of the listing order."""
 
-    Safe to share between threads: every call holds one lock. The listing
-    order, the filters and the fields come from ``contract``.
+    def __init__(self, contract: Contract) -> None:
+        """The cursors of ``contract``'s order keys."""
+        self.columns = tuple(key.field for key in contract.order)
+        self._dates = tuple(contract.item.fields[c].format == "date-time" for c in self.columns)
+        self._uuids = tuple(contract.item.fields[c].format == "uuid" for c in self.columns)
+        self._tail = '],"columns":' + _JSON(list(self.columns)) + "}"
+
+    def key_of(self, item: Mapping[str, Any]) -> Keyset:
+        """An item's keyset, each value in its stored form.
+
+        Raises:
+            ValueError: a key field is missing or not a value of its format.
+        """
+        return tuple(self._stored(i, item.get(column)) for i, column in enumerate(self.columns))
+
+    def _stored(self, index: int, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{self.columns[index]} must be a string, got {value!r}")
+        if self._dates[index]:
+            moment = timestamp_of(value)
+            if moment is None:
+                raise ValueError(f"{self.columns[index]} is not a timestamp: {value!r}")
+            return format_timestamp(moment)
+        return str(uuid.UUID(value)) if self._uuids[index] else value
+
+    def encode(self, keyset: Keyset) -> str:
+        """The cursor of a keyset."""
+        text = '{"values":' + _JSON(list(keyset))[:-1] + self._tail
+        return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+
+    def decode(self, cursor: str) -> Keyset:
+        """The keyset a cursor encodes (either Base64 alphabet, padded or not).
+
+        Raises:
+            CursorError: not Base64 JSON of a keyset this server issues.
+        """
+        body = cursor.rstrip("=").replace("-", "+").replace("_", "/")
+        try:
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+            payload = json.loads(raw.decode("utf-8"))
+        except (binascii.Error, ValueError, RecursionError) as exc:
+            raise CursorError("is not Base64-encoded JSON") from exc
+        if not isinstance(payload, dict) or payload.get("columns") != list(self.columns):
+            raise CursorError("is not a cursor of this listing")
+        values = payload.get("values")
+        if not isinstance(values, list) or len(values) != len(self.columns):
+            raise CursorError("is not a cursor of this listing")
+        try:
+            keyset = tuple(self._stored(i, v) for i, v in enumerate(values))
+        except ValueError as exc:
+            raise CursorError(f"is not a cursor of this listing ({exc})") from exc
+        if list(keyset) != values:
+            raise CursorError("is not a cursor this server issued")
+        return keyset
+
+    def readable(self, name: str, cursor: str) -> bool:
+        """Whether a cursor decodes (``assess``'s ``readable``)."""
+        try:
+            self.decode(cursor)
+        except CursorError:
+            return False
+        return True
+
+
+def linked_value(filter_: Filter, link: Any) -> str | None:
+    """The value of a hidden field reached through a link (``customer.external_id``).
+
+    The fake keeps no linked records: the value is derived from the link, the
+    same for every item linked to the same record.
     """
+    if link is None:
+        return None
+    digest = hashlib.sha256(f"{filter_.field}:{link}".encode()).hexdigest()
+    return f"{filter_.field.rsplit('.', 1)[-1].replace('_', '-')}-{digest[:10]}"
 
-    path: str | Path | None = None
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    seed: int = 0
-    contract: Contract = field(default_factory=default_contract)
-    _db: sqlite3.Connection = field(init=False, repr=False)
-    _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
-    _rng: random.Random = field(init=False, repr=False)
-    _layout: Layout = field(init=False, repr=False)
-    _shape: Shape = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self._layout = Layout.for_contract(self.contract)
-        self._shape = Shape(self.contract)
-        target = ":memory:" if self.path is None else str(self.path)
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        # Case-insensitive filters on customers fold on the fly (contacts have a column).
-        self._db.create_function("casefold", 1, _casefold, deterministic=True)
-        self._rng = random.Random(f"kapso-fake:store:{self.seed}")  # noqa: S311 (reproducible)
-        self._db.executescript(self._layout.schema() + self._layout.indexes())
+def quoted(name: str) -> str:
+    """``name`` as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
-    @classmethod
-    def from_dataset(
-        cls, dataset: Dataset, path: str | Path | None = None, contract: Contract | None = None
-    ) -> ContactStore:
-        """Return a new store holding ``dataset`` (a file at ``path`` is rebuilt)."""
-        store = cls(path=path, seed=dataset.seed, contract=contract or default_contract())
-        store.load(dataset)
-        return store
 
-    def load(self, dataset: Dataset) -> None:
-        """Replace every row with ``dataset``, fast: one transaction, indexes built last."""
-        self.replace(dataset.contacts(), dataset.customers, trusted=True)
+class Store:
+    """The items of one contract in an in-memory SQLite table; every call holds one lock."""
 
-    def replace(
+    def __init__(self, contract: Contract) -> None:
+        """An empty store for ``contract`` (readings applied: it serves as they say)."""
+        self.contract = contract
+        self.cursors = Cursors(contract)
+        self._keys = [f"k{i}" for i in range(len(contract.order))]
+        self._filters = list(contract.filters.values())
+        self._columns = {f.parameter: f"f{i}" for i, f in enumerate(self._filters)}
+        self._reads = [(f, None if f.hidden else FieldPath(f.field)) for f in self._filters]
+        self._omit_nulls = contract.item.nulls.value == "omitted"
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        columns = ", ".join([*self._keys, *self._columns.values()])
+        self._db.execute(f"CREATE TABLE items (body TEXT NOT NULL, {columns})")
+        # Every page walks the keyset index in order: an exact filter has an index of its
+        # own, led by its column; the other filters are read off one wide index while
+        # walking, so a row that does not match is never read from the table.
+        keys = ", ".join(self._keys)
+        exact = [c for f, c in zip(self._filters, self._columns.values(), strict=True)
+                 if f.kind == "equals"]  # fmt: skip
+        scanned = [c for c in self._columns.values() if c not in exact]
+        self._indexes = [
+            f"CREATE UNIQUE INDEX keyset ON items ({keys})",
+            *(f"CREATE INDEX {c}_index ON items ({c}, {keys})" for c in exact),
+            *([f"CREATE INDEX scanned ON items ({keys}, {', '.join(scanned)})"] if scanned else []),
+        ]
+        self._uniform = len({key.descending for key in contract.order}) == 1
+        self._index(build=True)
+        marks = ", ".join("?" * (1 + len(self._keys) + len(self._columns)))
+        self._insert = f"INSERT INTO items VALUES ({marks})"  # noqa: S608 (our names)
+        directions = ["DESC" if key.descending else "ASC" for key in self.contract.order]
+        self._order = [f"{k} {d}" for k, d in zip(self._keys, directions, strict=True)]
+        self._reverse = [
+            f"{k} {'ASC' if d == 'DESC' else 'DESC'}"
+            for k, d in zip(self._keys, directions, strict=True)
+        ]
+
+    # -- writing ----------------------------------------------------------------
+
+    def row(
         self,
-        contacts: Iterable[Mapping[str, Any]],
-        customers: Iterable[CustomerRow] | None = None,
+        item: Mapping[str, Any],
+        hidden: Mapping[str, Any] | None = None,
         *,
         trusted: bool = False,
-    ) -> int:
-        """Replace every row with ``contacts`` (and ``customers``); return how many contacts.
+    ) -> tuple[Any, ...]:
+        """The stored row of an item as served, with the values of its hidden fields.
 
         Args:
-            contacts: the contacts, as the API serves them (completed per the spec).
-            customers: their customers; by default one per distinct customer id,
-                with an empty external id and name.
-            trusted: the contacts are Contacts in the API's own form (generated
-                ones): neither checked against the Contact schema nor normalized.
+            item: the item, complete (every field of the schema).
+            hidden: values of the fields filters read that items do not show.
+            trusted: the item was generated here (skip the schema checks).
 
         Raises:
-            ValueError: a contact is not a Contact of the spec, or two contacts
-                share a place in the listing.
+            ValueError: the item is not one of the spec's items.
         """
-        linked: set[str] = set()
-        count = 0
+        if not trusted:
+            problems = schema_problems(self.contract, self.contract.item.schema, item)
+            if problems:
+                raise ValueError("; ".join(problems))
+        hidden = hidden or {}
+        served = {k: v for k, v in item.items() if v is not None} if self._omit_nulls else item
+        stored = []
+        for filter_, path in self._reads:
+            if path is not None:
+                value = path.get(item)
+            elif filter_.through is not None:
+                value = linked_value(filter_, item.get(filter_.through))
+            else:
+                value = hidden.get(filter_.field)
+            stored.append(filter_.meaning.column(value))
+        keys = (
+            tuple(item[c] for c in self.cursors.columns) if trusted else self.cursors.key_of(item)
+        )
+        return (_JSON(served), *keys, *stored)
 
-        def rows() -> Iterator[tuple[Any, ...]]:
-            nonlocal count
-            for contact in contacts:
-                complete, row = self._row(contact, trusted)
-                link = complete.get(CUSTOMER_LINK)
-                if isinstance(link, str):
-                    linked.add(link)
-                count += 1
-                yield row
+    def _index(self, *, build: bool) -> None:
+        for sql in self._indexes:
+            name = sql.split(" INDEX ", 1)[1].split(" ", 1)[0]
+            self._db.execute(sql if build else f"DROP INDEX {name}")
 
+    def insert(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Insert rows made by ``row``; return how many.
+
+        Into an empty store the rows go in first and the indexes are built after
+        (a million items load in seconds, not minutes).
+
+        Raises:
+            ValueError: two items share a place in the listing (the same keyset).
+        """
         with self._lock:
-            db = self._db
-            db.execute("PRAGMA synchronous = OFF")
-            db.executescript(self._layout.schema())
+            bulk = self._db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
+            before = self._db.total_changes
             try:
-                db.execute("BEGIN")
-                db.executemany(self._layout.insert_sql(), rows())
-                owners = customers
-                if owners is None:
-                    owners = [CustomerRow(i, "", "") for i in sorted(linked)]
-                db.executemany(_INSERT_CUSTOMER, owners)
-                db.execute("COMMIT")
-                # Indexes last (faster); the unique keyset index finds duplicates here.
-                db.executescript(self._layout.indexes() + "ANALYZE;")
-            except BaseException as exc:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                db.executescript(self._layout.schema() + self._layout.indexes())  # empty, usable
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise ValueError(f"two contacts share a place in the listing ({exc})") from exc
+                self._db.execute("BEGIN")
+                if bulk:
+                    self._index(build=False)
+                self._db.executemany(self._insert, rows)
+                if bulk:
+                    self._index(build=True)
+                self._db.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                self._db.execute("ROLLBACK")
+                raise ValueError(f"two items share a place in the listing ({exc})") from exc
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-        return count
+            return self._db.total_changes - before
 
     def clear(self) -> None:
-        """Remove every contact and customer."""
-        self.replace([], [])
-
-    def close(self) -> None:
-        """Close the database."""
+        """Remove every item."""
         with self._lock:
-            self._db.close()
+            self._db.execute("DELETE FROM items")
 
-    def customers(self) -> list[dict[str, str]]:
-        """Return every customer (``id``, ``external_id``, ``name``), by id."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, external_id, name FROM customers ORDER BY id")
-            return [{"id": i, "external_id": e, "name": n} for i, e, n in rows]
+    # -- reading ----------------------------------------------------------------
 
-    def filters(self, **values: Any) -> Filters:
-        """The filters of this store's contract (see ``Filters``)."""
-        return Filters(self.contract, **values)
+    def where(self, filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL condition of typed filter values (as ``assess`` reads them) and its arguments."""
+        clauses, args = [], []
+        for name, value in filters.items():
+            filter_ = self.contract.filters[name]
+            clause, bound = filter_.meaning.clause(self._columns[name], value)
+            clauses.append(clause)
+            args.extend(bound)
+        return " AND ".join(clauses) or "1", args
 
-    def count(self, filters: Filters | None = None) -> int:
-        """Return how many contacts match ``filters`` (all of them when ``None``)."""
-        where, args = (filters or self.filters()).where()
-        # SQL text here is built from the layout's quoted names only; values are bound.
-        sql = f"SELECT COUNT(*) FROM contacts WHERE {where}"  # noqa: S608
-        with self._lock:
-            return int(self._db.execute(sql, args).fetchone()[0])
+    def _beyond(self, toward_end: bool) -> str:
+        """The condition "after the keyset ``?...`` in listing order" (or before it)."""
+        if self._uniform:  # a row value: a direct lookup in the keyset index
+            op = "<" if self.contract.order[0].descending == toward_end else ">"
+            marks = ", ".join("?" * len(self._keys))
+            return f"({', '.join(self._keys)}) {op} ({marks})"
+        terms = []
+        for i, key in enumerate(self.contract.order):
+            op = "<" if key.descending == toward_end else ">"
+            equal = [f"{k} = ?" for k in self._keys[:i]]
+            terms.append("(" + " AND ".join([*equal, f"{self._keys[i]} {op} ?"]) + ")")
+        return "(" + " OR ".join(terms) + ")"
 
-    def matching(self, **filters: Any) -> list[ContactJSON]:
-        """Return every contact matching the filters, in API order (the ground truth).
+    def _args(self, keyset: Keyset) -> list[str]:
+        if self._uniform:
+            return list(keyset)
+        return [value for i in range(len(keyset)) for value in keyset[: i + 1]]
 
-        Args:
-            **filters: the filter parameters' names with typed values
-                (``has_customer: bool``, ``created_after: datetime``...).
+    def _select(
+        self, where: str, args: list[Any], *, reverse: bool = False, limit: int, offset: int = 0
+    ) -> list[tuple[Any, ...]]:
+        terms = self._reverse if reverse else self._order
+        order = ", ".join(terms)
+        keys = ", ".join(f"i.{k}" for k in self._keys)
+        # Rows are chosen on the indexes, then read: a rejected row's body is never loaded.
+        sql = (
+            f"SELECT i.body, {keys} FROM (SELECT rowid FROM items WHERE {where} ORDER BY {order}"  # noqa: S608
+            " LIMIT ? OFFSET ?) AS chosen JOIN items AS i ON i.rowid = chosen.rowid"
+            f" ORDER BY {', '.join(f'i.{term}' for term in terms)}"
+        )
+        return list(self._db.execute(sql, [*args, limit, offset]))
 
-        Raises:
-            ValueError: a name that is not a filter, or a value it cannot take.
-        """
-        return self.matching_filters(self.filters(**filters))
-
-    def matching_filters(self, filters: Filters) -> list[ContactJSON]:
-        """Return every contact matching ``filters``, in API order."""
-        where, args = filters.where()
-        sql = f"{self._layout.select()} WHERE {where} {self._layout.order_by()}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [json.loads(row[0]) for row in rows]
-
-    def legacy_page(self, filters: Filters, page: int, per_page: int) -> tuple[Page, int]:
-        """Return page ``page`` of ``per_page`` contacts and how many match in all.
-
-        Pages count from the contract's first page number; one below it is the first.
-        """
-        first_page = self.contract.pagination.legacy.first_page
-        where, args = filters.where()
-        layout = self._layout
-        sql = layout.page(where, offset=True)
-        offset = max(page - first_page, 0) * per_page
-        with self._lock:
-            rows = layout.in_order(self._db.execute(sql, [*args, per_page, offset]).fetchall())
-            total = self._db.execute(f"SELECT COUNT(*) FROM contacts WHERE {where}", args)  # noqa: S608
-            count = int(total.fetchone()[0])
-        return _page(rows), count
+    def _exists(self, where: str, args: list[Any], keyset: Keyset, toward_end: bool) -> bool:
+        sql = f"SELECT 1 FROM items WHERE {where} AND {self._beyond(toward_end)} LIMIT 1"  # noqa: S608
+        return self._db.execute(sql, [*args, *self._args(keyset)]).fetchone() is not None
 
     def cursor_page(
         self,
-        filters: Filters,
+        filters: Mapping[str, Any],
         limit: int,
         after: Keyset | None = None,
         before: Keyset | None = None,
     ) -> Page:
-        """Return the ``limit`` contacts after ``after``, before ``before``, or from the top."""
-        where, args = filters.where()
-        layout = self._layout
+        """The ``limit`` items after ``after``, before ``before``, or from the top."""
+        where, args = self.where(filters)
         with self._lock:
-            if before is None:
-                bound = "" if after is None else f" AND {layout.beyond(toward_end=True)}"
-                found = self._db.execute(
-                    layout.page(where + bound), [*args, *(after or ()), limit + 1]
+            if before is not None:
+                bounded = f"{where} AND {self._beyond(toward_end=False)}"
+                rows = self._select(
+                    bounded, [*args, *self._args(before)], reverse=True, limit=limit + 1
                 )
-                rows = layout.in_order(found.fetchall())
-                shown, has_next = rows[:limit], len(rows) > limit
-                # From the top nothing can come before the page; after a cursor, look.
-                has_previous = bool(after and shown) and self._exists(where, args, shown[0], False)
+                shown = rows[:limit][::-1]
+                has_previous = len(rows) > limit
+                has_next = bool(shown) and self._exists(where, args, _key(shown[-1]), True)
             else:
-                sql = layout.page(f"{where} AND {layout.beyond(toward_end=False)}", reverse=True)
-                found = self._db.execute(sql, [*args, *before, limit + 1])
-                rows = layout.in_order(found.fetchall(), reverse=True)
-                shown, has_previous = rows[:limit][::-1], len(rows) > limit
-                has_next = bool(shown) and self._exists(where, args, shown[-1], True)
+                bounded, bound_args = where, args
+                if after is not None:
+                    bounded = f"{where} AND {self._beyond(toward_end=True)}"
+                    bound_args = [*args, *self._args(after)]
+                rows = self._select(bounded, bound_args, limit=limit + 1)
+                shown, has_next = rows[:limit], len(rows) > limit
+                has_previous = (
+                    after is not None
+                    and bool(shown)
+                    and self._exists(where, args, _key(shown[0]), False)
+                )
         return _page(shown, has_next, has_previous)
 
-    def add_customer(self, external_id: str, name: str = "", *, id: str | None = None) -> str:
-        """Insert a customer and return its id."""
+    def legacy_page(self, filters: Mapping[str, Any], page: int, per_page: int) -> tuple[Page, int]:
+        """Page ``page`` of ``per_page`` items (from the first page number) and the total."""
+        first = self.contract.pagination.legacy.first_page
+        where, args = self.where(filters)
         with self._lock:
-            customer_id = id or new_uuid(self._rng)
-            self._db.execute(_INSERT_CUSTOMER, (customer_id, external_id, name))
-        return customer_id
+            rows = self._select(where, args, limit=per_page, offset=max(page - first, 0) * per_page)
+            total = self._db.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()  # noqa: S608
+        return _page(rows), int(total[0])
 
-    def add_contact(self, **fields: Any) -> ContactJSON:
-        """Insert one contact and return it as the API serves it.
+    def count(self, filters: Mapping[str, Any] | None = None) -> int:
+        """How many items match typed filter values (all when None)."""
+        where, args = self.where(filters or {})
+        with self._lock:
+            return int(
+                self._db.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()[0]  # noqa: S608
+            )
 
-        Fields left out are completed per the spec: a new id, created now by the
-        store's clock (and updated then), null where null is allowed. A
-        ``datetime`` (timezone-aware) is written as the API writes timestamps.
+    def listing(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every item matching the filters, in API order (the ground truth).
+
+        Args:
+            **filters: filter parameters with Python values (``True``, a
+                ``datetime``, a string), read as the contract reads them.
 
         Raises:
-            ValueError: a field of the wrong type, or a naive datetime.
+            ValueError: a name that is not a filter, or a value it refuses.
         """
-        given = {
-            k: format_timestamp(v) if isinstance(v, datetime) else v for k, v in fields.items()
+        unknown = sorted(set(filters) - set(self.contract.filters))
+        if unknown:
+            raise ValueError(f"not filters of the contract: {', '.join(unknown)}")
+        query = {
+            name: to_query_value(self.contract, self.contract.parameters[name], value)
+            for name, value in filters.items()
+            if value is not None
         }
+        verdict = assess(self.contract, query)
+        if verdict.refused:
+            raise ValueError("; ".join(r.message for r in verdict.refusals))
+        where, args = self.where(verdict.filters(self.contract))
+        order = ", ".join(self._order)
         with self._lock:
-            now = format_timestamp(self.clock())
-            contact = self._shape.complete(given, now=now, fresh_uuid=lambda: new_uuid(self._rng))
-        return self.add_contacts([contact])[0]
+            rows = self._db.execute(f"SELECT body FROM items WHERE {where} ORDER BY {order}", args)  # noqa: S608
+            return [json.loads(body) for (body,) in rows]
 
-    def add_contacts(self, contacts: Iterable[Mapping[str, Any]]) -> list[ContactJSON]:
-        """Insert contacts (each completed and checked per the spec); return them as served.
-
-        Raises:
-            ValueError: a contact is not a Contact of the spec, or its place in
-                the listing is taken.
-        """
-        rows = [self._row(contact, trusted=False) for contact in contacts]
+    def newest_key(self) -> Keyset | None:
+        """The keyset of the first item of the listing (None when empty)."""
         with self._lock:
-            try:
-                self._db.executemany(self._layout.insert_sql(), (row for _, row in rows))
-            except sqlite3.IntegrityError as exc:
-                raise ValueError(f"a contact's place in the listing is taken ({exc})") from exc
-        return [json.loads(row[0]) for _, row in rows]
-
-    def add_generated(self, n: int, seed: int) -> list[ContactJSON]:
-        """Insert ``n`` generated contacts spread over the generated span; return them.
-
-        They belong to existing customers or to none. Deterministic for the
-        same store content and ``seed``.
-        """
-        with self._lock:
-            customer_ids = [r[0] for r in self._db.execute("SELECT id FROM customers ORDER BY id")]
-            (total,) = self._db.execute("SELECT COUNT(*) FROM contacts").fetchone()
-        rng = random.Random(f"kapso-fake:extra:{seed}:{total}")  # noqa: S311 (reproducible)
-        return self.add_contacts(generate_contacts(rng, n, customer_ids))
-
-    def _row(
-        self, contact: Mapping[str, Any], trusted: bool
-    ) -> tuple[ContactJSON, tuple[Any, ...]]:
-        complete = self._shape.complete(contact)
-        if not trusted:
-            problems = self._shape.problems(complete)
-            if problems:
-                raise ValueError("not a Contact of the spec: " + "; ".join(problems))
-        body = self._shape.body(complete)
-        return complete, self._layout.row(complete, body, normalize=not trusted)
-
-    def _exists(self, where: str, args: list[object], row: Any, toward_end: bool) -> bool:
-        beyond = self._layout.beyond(toward_end)
-        sql = f"SELECT 1 FROM contacts WHERE {where} AND {beyond} LIMIT 1"  # noqa: S608
-        return self._db.execute(sql, [*args, *row[1:]]).fetchone() is not None
+            keys, order = ", ".join(self._keys), ", ".join(self._order)
+            sql = f"SELECT {keys} FROM items ORDER BY {order} LIMIT 1"  # noqa: S608
+            row = self._db.execute(sql).fetchone()
+        return None if row is None else tuple(row)
 
 
-def _page(rows: list[Any], has_next: bool = False, has_previous: bool = False) -> Page:
+def _key(row: tuple[Any, ...]) -> Keyset:
+    return tuple(row[1:])
+
+
+def _page(rows: list[tuple[Any, ...]], has_next: bool = False, has_previous: bool = False) -> Page:
     if not rows:
         return Page([], None, None, has_next, has_previous)
-    return Page(
-        [row[0] for row in rows], tuple(rows[0][1:]), tuple(rows[-1][1:]), has_next, has_previous
-    )
-
-
-def _casefold(text: object) -> str | None:
-    return text.casefold() if isinstance(text, str) else None
+    return Page([r[0] for r in rows], _key(rows[0]), _key(rows[-1]), has_next, has_previous)

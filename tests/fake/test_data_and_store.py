@@ -1,145 +1,154 @@
-"""The generator is deterministic and realistic; the store inserts, persists and counts."""
+"""The generated data (deterministic, awkward, items of the spec), the store, and its cursors."""
 
 from __future__ import annotations
 
+import base64
+import itertools
 import re
-import sqlite3
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kapso_fake import ContactStore, Filters, create_app, generate_dataset
+from kapso_contacts.contract import schema_problems, timestamp_of
+from kapso_fake import SHAPES, CursorError, Cursors, Generator, Store, create_app
 from kapso_fake.data import SPAN_END, SPAN_START
 
-from .conftest import CONTRACT, KEY, PATH, client_for
+from .conftest import CONTRACT, KEY, Item, operation
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+CURSORS = Cursors(CONTRACT)
+CURSOR = CONTRACT.pagination.cursor
+KEYSET = ("2025-03-26T15:05:00.000000Z", "123e4567-e89b-12d3-a456-426614174000")
 
 
-def test_the_same_size_and_seed_give_the_same_data() -> None:
-    first = ContactStore.from_dataset(generate_dataset(200, 5))
-    again = ContactStore.from_dataset(generate_dataset(200, 5))
-    other = ContactStore.from_dataset(generate_dataset(200, 6))
-    assert first.matching() == again.matching()
-    assert first.customers() == again.customers()
-    assert first.matching() != other.matching()
+def _items(n: int, seed: int, shape: Any = "mixed") -> list[Item]:
+    return create_app(api_keys=[KEY], contacts=n, seed=seed, shape=shape).store.listing()
 
 
-def test_a_small_dataset_has_the_awkward_cases() -> None:
-    contacts = ContactStore.from_dataset(generate_dataset(12, 1)).matching()
-    assert len(contacts) == 12
-    assert any(c["display_name"] is None for c in contacts)
-    assert any(c["customer_id"] is None for c in contacts)
-    assert any(c["wa_id"] is None and c["business_scoped_user_id"] for c in contacts)
-    assert any("%" in c["profile_name"] for c in contacts)
-    assert any("_" in c["profile_name"] for c in contacts)
-    assert any(c["metadata"] is None for c in contacts)
-    stamps = [c["created_at"] for c in contacts]
-    assert len(set(stamps)) < len(stamps)
+def test_the_same_size_seed_and_shape_give_the_same_data() -> None:
+    assert _items(200, 5) == _items(200, 5)
+    assert _items(200, 5) != _items(200, 6)
+    assert _items(200, 5) != _items(200, 5, "dense")
 
 
-def test_a_larger_dataset_has_several_scripts_and_metadata_shapes() -> None:
-    contacts = ContactStore.from_dataset(generate_dataset(500, 2)).matching()
-    names = " ".join(c["profile_name"] for c in contacts)
-    scripts = ("[\u0370-\u03ff]", "[\u0400-\u04ff]", "[\u0600-\u06ff]", "[\u4e00-\u9fff]", "[é-ø]")
-    for script in scripts:
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_item_is_an_item_of_the_spec_in_its_order(shape: str) -> None:
+    for item in _items(300, 3, shape):
+        assert schema_problems(CONTRACT, CONTRACT.item.schema, item) == []
+        assert list(item) == list(CONTRACT.item.fields)
+        assert UUID.fullmatch(item["id"])
+        assert item["customer_id"] is None or UUID.fullmatch(item["customer_id"])
+        assert STAMP.fullmatch(item["created_at"]) and STAMP.fullmatch(item["updated_at"])
+        assert item["updated_at"] >= item["created_at"]  # x-kapso-sample: not-before
+        assert SPAN_START.isoformat()[:10] <= item["created_at"] < SPAN_END.isoformat()[:10]
+
+
+def test_a_tiny_account_has_the_awkward_cases() -> None:
+    items = _items(16, 1)
+    for name, field in CONTRACT.item.fields.items():
+        if field.nullable:
+            assert any(item[name] is None for item in items), name
+    names = [item["profile_name"] for item in items]
+    assert {"%", "_", "100% Real", "back\\slash"} <= set(names)
+    stamps = [item["created_at"] for item in items]
+    assert len(set(stamps)) < len(stamps)  # a tie
+    assert any(stamp.endswith(":00.000000Z") or ".000000Z" in stamp for stamp in stamps)
+
+
+def test_a_larger_account_has_several_scripts_shared_values_and_metadata_shapes() -> None:
+    items = _items(500, 2)
+    names = " ".join(item["profile_name"] for item in items)
+    for script in ("[\u0370-\u03ff]", "[\u0400-\u04ff]", "[\u0600-\u06ff]", "[\u4e00-\u9fff]"):
         assert re.search(script, names), script
-    shapes = {type(c["metadata"]).__name__ for c in contacts}
+    customers = [item["customer_id"] for item in items if item["customer_id"]]
+    assert len(set(customers)) < len(customers)  # a pool: a customer has several contacts
+    shapes = {type(item["metadata"]).__name__ for item in items}
     assert shapes == {"dict", "NoneType"}
-    assert any(c["metadata"] == {} for c in contacts)
-    assert any(isinstance(v, dict) for c in contacts for v in (c["metadata"] or {}).values())
+    assert any(isinstance(v, dict) for item in items for v in (item["metadata"] or {}).values())
 
 
-def test_every_contact_has_the_api_shape() -> None:
-    for c in ContactStore.from_dataset(generate_dataset(300, 3)).matching():
-        assert list(c) == [
-            "id", "wa_id", "business_scoped_user_id", "parent_business_scoped_user_id",
-            "username", "profile_name", "display_name", "customer_id", "metadata",
-            "created_at", "updated_at",
-        ]  # fmt: skip
-        assert UUID.fullmatch(c["id"])
-        assert c["customer_id"] is None or UUID.fullmatch(c["customer_id"])
-        assert STAMP.fullmatch(c["created_at"])
-        assert STAMP.fullmatch(c["updated_at"])
-        assert c["updated_at"] >= c["created_at"]
-        start, end = SPAN_START.strftime("%Y-%m-%d"), SPAN_END.strftime("%Y-%m-%d")
-        assert start <= c["created_at"] < end
-        assert c["wa_id"] is not None or c["business_scoped_user_id"] is not None
+def test_the_shapes_spread_creation_times_as_they_say() -> None:
+    def gaps(shape: str) -> list[float]:
+        moments = [timestamp_of(item["created_at"]) for item in _items(200, 1, shape)]
+        return [(a - b).total_seconds() for a, b in itertools.pairwise(moments)]  # type: ignore[operator]
+
+    sparse, dense = gaps("sparse"), gaps("dense")
+    assert min(sparse) > 0 and sum(sparse) / len(sparse) > 3600  # about a day apart, no tie
+    assert dense.count(0.0) > len(dense) / 5 and max(dense) < 1  # many ties, all close
 
 
-def test_add_contact_uses_the_store_clock_and_is_served() -> None:
-    store = ContactStore(clock=lambda: datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC))
-    customer = store.add_customer("crm-x", "X")
-    added = store.add_contact(profile_name="Ñandú", customer_id=customer, metadata={"a": [1]})
-    assert added["created_at"] == "2026-01-02T03:04:05.000006Z"
-    assert added["updated_at"] == added["created_at"]
-    app = create_app(api_keys=[KEY], store=store)
-    with client_for(app) as client:
-        body = client.get(PATH, params={"customer_external_id": "crm-x"}).json()
-        assert body["data"] == [added]
-        assert client.get(PATH, params={"profile_name_contains": "ÑANDÚ"}).json()["data"]
+def test_hidden_and_linked_filter_values_follow_the_item() -> None:
+    app = create_app(api_keys=[KEY], contacts=200, seed=2)
+    owner = next(item["customer_id"] for item in app.store.listing() if item["customer_id"])
+    linked = app.store.listing(customer_id=owner)
+    external = app.store.listing(customer_external_id=_external_of(owner))
+    assert external == linked and len(linked) >= 1
 
 
-def test_add_generated_is_deterministic_and_spreads_over_the_span() -> None:
-    def grow() -> list[dict[str, object]]:
-        store = ContactStore.from_dataset(generate_dataset(20, 1))
-        store.add_generated(30, seed=9)
-        return store.matching()
+def _external_of(customer_id: str) -> str:
+    from kapso_fake import linked_value
 
-    grown = grow()
-    assert grown == grow()
-    assert len(grown) == 50
+    return str(linked_value(CONTRACT.filters["customer_external_id"], customer_id))
 
 
-def test_a_file_store_is_rebuilt_and_indexed(tmp_path: Path) -> None:
-    path = tmp_path / "fake.db"
-    store = ContactStore.from_dataset(generate_dataset(50, 1), path)
-    store.add_contact(profile_name="extra", created_at=datetime(2024, 5, 5, tzinfo=UTC))
-    store.close()
-    rebuilt = ContactStore.from_dataset(generate_dataset(50, 1), path)
-    assert rebuilt.count() == 50
-    indexes = {row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
-    filters = CONTRACT.filters.values()
-    exact = {f"contacts_{f.field}" for f in filters if f.match == "equals" and not f.on_customer}
-    assert len(exact) >= 2
-    assert {"contacts_keyset", *exact} <= indexes
+def test_a_generator_refuses_an_unknown_shape() -> None:
+    with pytest.raises(ValueError, match="shape must be one of"):
+        Generator(CONTRACT, 1, "lumpy")  # type: ignore[arg-type]
 
 
-def test_db_path_serves_from_a_file(tmp_path: Path) -> None:
-    app = create_app(api_keys=[KEY], contacts=30, seed=1, db_path=tmp_path / "f.db")
-    assert (tmp_path / "f.db").exists()
-    assert app.state.store.count() == 30
+def test_the_store_inserts_counts_and_clears() -> None:
+    store = Store(CONTRACT)
+    generator = Generator(CONTRACT, 1)
+    rows = [store.row(*generator.item()) for _ in range(5)]
+    assert store.insert(rows) == 5
+    assert store.count() == 5 and store.count({"has_customer": True}) <= 5
+    with pytest.raises(ValueError, match="share a place in the listing"):
+        store.insert([rows[0]])
+    assert store.count() == 5  # the failed insert left nothing behind
+    with pytest.raises(ValueError, match="must be string"):
+        store.row({**store.listing()[0], "profile_name": 3})
+    store.clear()
+    assert store.count() == 0 and store.listing() == [] and store.newest_key() is None
 
 
-@pytest.mark.parametrize(
-    "values",
-    [{}, {"customer_id": "x"}, {"has_customer": True}, {"profile_name_contains": "jo"},
-     {"wa_id_contains": "5", "profile_name_contains": "a"}],
-)  # fmt: skip
-def test_a_cursor_page_is_chosen_on_an_index_alone(values: dict[str, object]) -> None:
-    """A page is an index range scan in key order; no row is read that is not on it."""
-    store = ContactStore.from_dataset(generate_dataset(100, 1))
-    layout = store._layout
-    where, args = Filters(**values).where()
-    sql = layout.page(f"{where} AND {layout.beyond(toward_end=True)}")
-    plan = [
-        row[-1] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}", [*args, "2025", "x", 21])
+# -- cursors --------------------------------------------------------------------
+
+
+def test_a_cursor_is_the_base64_json_keyset_of_the_order() -> None:
+    cursor = CURSORS.encode(KEYSET)
+    assert base64.urlsafe_b64decode(cursor) == (
+        b'{"values":["2025-03-26T15:05:00.000000Z","123e4567-e89b-12d3-a456-426614174000"],'
+        b'"columns":["created_at","id"]}'
+    )
+    assert CURSORS.decode(cursor) == KEYSET
+
+
+def test_the_spec_s_example_cursor_decodes() -> None:
+    example = operation(CONTRACT.spec)["responses"]["200"]["content"]["application/json"]
+    cursors = [
+        cursor
+        for e in example["examples"].values()
+        for path in (CURSOR.next, CURSOR.first, CURSOR.last)
+        if (cursor := path.get(e["value"])) is not None
     ]
-    chosen = next(step for step in plan if "contacts USING" in step and "PRIMARY KEY" not in step)
-    assert "COVERING INDEX" in chosen, plan
-    assert "SEARCH c USING INTEGER PRIMARY KEY" in " ".join(plan), plan
-    assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert len(cursors) == 3
+    for cursor in cursors:
+        assert CURSORS.decode(cursor) == KEYSET
 
 
-@pytest.mark.parametrize("keys", [[], [""]])
-def test_an_app_needs_a_key(keys: list[str]) -> None:
-    with pytest.raises(ValueError, match="API key"):
-        create_app(api_keys=keys, contacts=1)
+def test_cursors_decode_in_either_alphabet_with_or_without_padding() -> None:
+    raw = b'{"values":["%s","%s"],"columns":["created_at","id"]}  ' % tuple(
+        v.encode() for v in KEYSET
+    )  # the spaces force characters outside A-Za-z0-9
+    for text in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+        assert CURSORS.decode(text) == KEYSET
+        assert CURSORS.decode(text.rstrip("=")) == KEYSET
+        assert CURSORS.readable("after", text)
 
 
-def test_generate_dataset_refuses_a_negative_size() -> None:
-    with pytest.raises(ValueError, match="contacts"):
-        generate_dataset(-1, 1)
-    assert ContactStore.from_dataset(generate_dataset(0, 1)).count() == 0
+@pytest.mark.parametrize("text", ["", "a", "ab=c", "a b", "e30=", "bnVsbA", "W10"])
+def test_what_is_not_a_keyset_of_this_listing_is_refused(text: str) -> None:
+    with pytest.raises(CursorError):
+        CURSORS.decode(text)
+    assert not CURSORS.readable("after", text)

@@ -1,214 +1,165 @@
-"""Each filter keeps exactly the contacts its documented meaning selects."""
+"""Every filter of each spec keeps exactly what its kind means, alone and in pairs.
+
+Driven by the contract: each filter parameter of the shipped spec and of List
+conversations, values cut from the data by its kind
+(``FILTER_KINDS[kind].samples``, instants around real timestamps). The answer
+of a walk is checked against two grounds: the kind's own predicate (the
+registry's meaning, no SQL) applied to every item, hidden fields included,
+and ``Store.listing`` (the fake's ground truth for users).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+import itertools
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from kapso_fake import ContactStore
+from kapso_contacts.contract import (
+    Contract,
+    Filter,
+    assess,
+    format_timestamp,
+    read_value,
+    timestamp_of,
+    to_query_value,
+)
+from kapso_fake import FakeApp, linked_value
 
-from .conftest import Params, walk_cursor
+from .conftest import SPECS, Item, Served, walk
 
-Contact = dict[str, Any]
-
-
-def _check(
-    client: httpx.Client, store: ContactStore, params: Params, keep: Callable[[Contact], bool]
-) -> list[Contact]:
-    """The API answer equals the predicate applied to every contact, in API order."""
-    expected = [c for c in store.matching() if keep(c)]
-    assert walk_cursor(client, params, limit=100) == expected
-    return expected
+FILTERS = [
+    pytest.param(name, parameter, id=f"{name}:{parameter}")
+    for name, contract in SPECS.items()
+    for parameter in contract.filters
+]
 
 
-def _parse(ts: str) -> datetime:
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+def field_value(served: Served, filter_: Filter, item: Item) -> object:
+    """What the filter reads in an item: a field, a linked record's, or a hidden one."""
+    if filter_.through is not None:
+        return linked_value(filter_, item.get(filter_.through))
+    if filter_.hidden:
+        return served.hidden[item[served.contract.identity]].get(filter_.field)
+    return filter_.field_value(item)[1]
+
+
+def _instants(items: list[Item], field: str) -> list[str]:
+    """Bounds worth trying: tied timestamps, other spellings of them, the edges of time."""
+    stamps = [str(item[field]) for item in items]
+    tied = next((s for s in stamps if stamps.count(s) > 1), stamps[0])
+    moment = timestamp_of(tied)
+    assert moment is not None
+    shifted = moment.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    return [
+        tied,
+        shifted.isoformat(),  # the same instant at +05:30
+        tied[:-1] + "1Z",  # a tenth of a microsecond after it
+        sorted(stamps)[len(stamps) // 2],
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.9999991Z",  # past the last microsecond a timestamp holds
+    ]
+
+
+def values_for(served: Served, filter_: Filter) -> list[str]:
+    """Query values worth trying for a filter, as the query carries them."""
+    if filter_.meaning.value == "instant":
+        return _instants(served.items, filter_.field)
+    contract = served.contract
+    parameter = contract.parameters[filter_.parameter]
+    samples = filter_.meaning.samples([field_value(served, filter_, i) for i in served.items])
+    written = [to_query_value(contract, parameter, sample) for sample in samples]
+    if filter_.meaning.value == "boolean":
+        return written
+    return [*written, "\u2603 no item has this"]
+
+
+def expected(served: Served, filter_: Filter, text: str) -> list[Item]:
+    """The items the filter keeps for a query value, by the kind's own meaning."""
+    value = read_value(served.contract, served.contract.parameters[filter_.parameter], text)
+    keeps = filter_.meaning.keeps
+    kept = [keeps(field_value(served, filter_, item), value) for item in served.items]
+    if filter_.through is not None:  # the linked record's value, equal or not
+        kept = [field_value(served, filter_, item) == value for item in served.items]
+    assert None not in kept, f"{filter_.parameter}={text!r}: the readings disagree"
+    return [item for item, keep in zip(served.items, kept, strict=True) if keep]
+
+
+def answer(served: Served, query: dict[str, str]) -> list[Item] | int:
+    """A walk's items, or the status of the refusal the contract says the query gets."""
+    verdict = assess(served.contract, query)
+    if verdict.refused:
+        response = served.client.get(served.contract.path, params=query)
+        return response.status_code
+    return walk(served.client, query, limit=100, contract=served.contract)
+
+
+@pytest.mark.parametrize(("served", "parameter"), FILTERS, indirect=["served"])
+def test_each_filter_keeps_what_its_kind_means(served: Served, parameter: str) -> None:
+    filter_ = served.contract.filters[parameter]
+    sizes = set()
+    for text in values_for(served, filter_):
+        if assess(served.contract, {parameter: text}).refused:  # an enum's other value
+            assert answer(served, {parameter: text}) == served.contract.refusal_status.value
+            continue
+        kept = expected(served, filter_, text)
+        assert answer(served, {parameter: text}) == kept, text
+        assert served.app.store.listing(**{parameter: text}) == kept, text
+        sizes.add(len(kept))
+    # The values tried tell items apart: some keep a few, some keep none or all.
+    assert len(sizes) > 1, f"the data gives {parameter} no value to tell items apart: {sizes}"
+    assert any(0 < size < len(served.items) for size in sizes), sizes
+
+
+def _pairs(contract: Contract) -> list[tuple[Filter, Filter]]:
+    return list(itertools.combinations(contract.filters.values(), 2))
+
+
+@pytest.mark.parametrize(
+    ("served", "pair"),
+    [pytest.param(name, i, id=f"{name}:{a.parameter}+{b.parameter}")
+     for name, contract in SPECS.items() for i, (a, b) in enumerate(_pairs(contract))],
+    indirect=["served"],
+)  # fmt: skip
+def test_two_filters_keep_what_both_keep(served: Served, pair: int) -> None:
+    first, second = _pairs(served.contract)[pair]
+    values = zip(values_for(served, first)[:3], values_for(served, second)[:3], strict=False)
+    for a, b in values:
+        query = {first.parameter: a, second.parameter: b}
+        if assess(served.contract, query).refused:  # a rule or an enum refuses it
+            assert answer(served, query) == served.contract.refusal_status.value
+            continue
+        identity = served.contract.identity
+        seconds = {item[identity] for item in expected(served, second, b)}
+        both = [item for item in expected(served, first, a) if item[identity] in seconds]
+        assert answer(served, query) == both, query
 
 
 @pytest.mark.parametrize(
     ("needle", "must_match"),
-    [
-        ("STRAUSS", "Strauß"),  # full Unicode case folding, not only ASCII
-        ("ß", "Strauß"),
-        ("σοφια", "ΣΟΦΙΑ"),
-        ("ИВАН", "Иван"),
-        ("%", "%"),  # literal, not a wildcard
-        ("_", "_"),
-        ("\\", "\\"),
-        ("50%_off", "50%_off"),
-        ("ødegård", "Ødegård"),
-    ],
-)
-def test_profile_name_contains_is_unicode_case_insensitive_and_literal(
-    client: httpx.Client, shared_store: ContactStore, needle: str, must_match: str
-) -> None:
-    found = _check(
-        client,
-        shared_store,
-        {"profile_name_contains": needle},
-        lambda c: needle.casefold() in c["profile_name"].casefold(),
-    )
-    assert any(must_match in c["profile_name"] for c in found)
-    assert len(found) < len(shared_store.matching())
-
-
-def test_profile_name_contains_matches_no_contact_for_an_absent_text(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    assert _check(client, shared_store, {"profile_name_contains": "%%__zz"}, lambda c: False) == []
-
-
-def test_wa_id_contains_is_a_substring_match_that_skips_null_wa_ids(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    found = _check(
-        client,
-        shared_store,
-        {"wa_id_contains": "55"},
-        lambda c: c["wa_id"] is not None and "55" in c["wa_id"],
-    )
-    assert found
-
-
-def test_customer_id_keeps_that_customers_contacts(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    customer = next(c["customer_id"] for c in shared_store.matching() if c["customer_id"])
-    assert _check(
-        client, shared_store, {"customer_id": customer}, lambda c: c["customer_id"] == customer
-    )
-
-
-def test_customer_id_that_is_not_a_uuid_matches_nothing(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    assert _check(client, shared_store, {"customer_id": "not-a-uuid"}, lambda c: False) == []
-
-
-def test_customer_external_id_goes_through_the_customer(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    customers = {c["id"]: c["external_id"] for c in shared_store.customers()}
-    owner = next(c["customer_id"] for c in shared_store.matching() if c["customer_id"])
-    external = customers[owner]
-    found = _check(
-        client,
-        shared_store,
-        {"customer_external_id": external},
-        lambda c: c["customer_id"] is not None and customers[c["customer_id"]] == external,
-    )
-    assert found
-
-
-@pytest.mark.parametrize("value", [True, False])
-def test_has_customer(client: httpx.Client, shared_store: ContactStore, value: bool) -> None:
-    found = _check(
-        client,
-        shared_store,
-        {"has_customer": str(value).lower()},
-        lambda c: (c["customer_id"] is not None) is value,
-    )
-    assert found
-
-
-def test_business_scoped_user_id_is_an_exact_match(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    bsuid = next(
-        c["business_scoped_user_id"] for c in shared_store.matching() if c["wa_id"] is None
-    )
-    found = _check(
-        client,
-        shared_store,
-        {"business_scoped_user_id": bsuid},
-        lambda c: c["business_scoped_user_id"] == bsuid,
-    )
-    assert found
-    assert (
-        _check(client, shared_store, {"business_scoped_user_id": bsuid[:-1]}, lambda c: False) == []
-    )
-
-
-def _tied_timestamp(store: ContactStore) -> str:
-    stamps = [c["created_at"] for c in store.matching()]
-    return str(next(s for s in stamps if stamps.count(s) > 1))
-
-
-def test_created_after_is_exclusive(client: httpx.Client, shared_store: ContactStore) -> None:
-    bound = _tied_timestamp(shared_store)
-    found = _check(
-        client, shared_store, {"created_after": bound}, lambda c: c["created_at"] > bound
-    )
-    assert found
-    assert all(c["created_at"] != bound for c in found)
-
-
-def test_created_before_is_exclusive(client: httpx.Client, shared_store: ContactStore) -> None:
-    bound = _tied_timestamp(shared_store)
-    found = _check(
-        client, shared_store, {"created_before": bound}, lambda c: c["created_at"] < bound
-    )
-    assert found
-
-
-def test_a_bound_with_an_offset_is_the_instant_it_denotes(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    bound = _tied_timestamp(shared_store)
-    shifted = (_parse(bound) + timedelta(hours=5, minutes=30)).strftime(
-        "%Y-%m-%dT%H:%M:%S.%f+05:30"
-    )
-    _check(client, shared_store, {"created_after": shifted}, lambda c: c["created_at"] > bound)
-    _check(client, shared_store, {"created_before": shifted}, lambda c: c["created_at"] < bound)
-
-
-def test_sub_microsecond_digits_keep_the_bounds_exact(
-    client: httpx.Client, shared_store: ContactStore
-) -> None:
-    bound = _tied_timestamp(shared_store)
-    later = bound[:-1] + "1Z"  # 0.1 microsecond after the tied contacts
-    _check(client, shared_store, {"created_before": later}, lambda c: c["created_at"] <= bound)
-    _check(client, shared_store, {"created_after": later}, lambda c: c["created_at"] > bound)
-
-
-def test_filters_combine_with_and(client: httpx.Client, shared_store: ContactStore) -> None:
-    found = _check(
-        client,
-        shared_store,
-        {"has_customer": "true", "wa_id_contains": "5", "created_after": "2024-06-01T00:00:00Z"},
-        lambda c: (
-            c["customer_id"] is not None
-            and c["wa_id"] is not None
-            and "5" in c["wa_id"]
-            and c["created_at"] > "2024-06-01T00:00:00.000000Z"
-        ),
-    )
-    assert found
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["profile_name_contains", "wa_id_contains", "customer_id", "customer_external_id",
-     "business_scoped_user_id"],
+    [("STRAUSS", "Strauß"), ("σοφια", "ΣΟΦΙΑ"), ("ИВАН", "Иван"), ("%", "%"), ("_", "_"),
+     ("\\", "\\"), ("ødegård", "Ødegård")],
 )  # fmt: skip
-def test_an_empty_string_filter_matches_everything(
-    client: httpx.Client, shared_store: ContactStore, name: str
+def test_case_insensitive_contains_folds_all_of_unicode_and_is_literal(
+    client: httpx.Client, everything: list[Item], needle: str, must_match: str
 ) -> None:
-    _check(client, shared_store, {name: ""}, lambda c: True)
+    found = walk(client, {"profile_name_contains": needle}, limit=100)
+    assert found == [c for c in everything if needle.casefold() in c["profile_name"].casefold()]
+    assert any(must_match in c["profile_name"] for c in found)
+    assert len(found) < len(everything)
 
 
-def test_unknown_parameters_are_ignored(client: httpx.Client, shared_store: ContactStore) -> None:
-    _check(client, shared_store, {"colour": "blue", "q": "x"}, lambda c: True)
-
-
-def test_store_matching_takes_typed_filters(shared_store: ContactStore) -> None:
+def test_store_listing_takes_python_values(shared_app: FakeApp, everything: list[Item]) -> None:
     bound = datetime(2025, 1, 1, tzinfo=UTC)
-    found = shared_store.matching(has_customer=False, created_before=bound)
+    found = shared_app.store.listing(has_customer=False, created_before=bound)
+    assert found == [
+        c
+        for c in everything
+        if c["customer_id"] is None and c["created_at"] < format_timestamp(bound)
+    ]
     assert found
-    assert all(c["customer_id"] is None and c["created_at"] < "2025-01-01" for c in found)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        shared_store.matching(created_after=datetime(2025, 1, 1))
+    with pytest.raises(ValueError, match="aware"):
+        shared_app.store.listing(created_after=datetime(2025, 1, 1))
+    with pytest.raises(ValueError, match="not filters of the contract: colour"):
+        shared_app.store.listing(colour="blue")

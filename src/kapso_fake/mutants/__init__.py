@@ -1,119 +1,70 @@
-"""Mutants: contract violations (and readings of the docs' silent parts) a real API could ship.
+"""Mutants: defects a real server of a list operation could ship, built from its contract.
 
-Each mutant is ASGI middleware over the correct app that rewrites requests
-and answers to introduce one defect; the fake's own code never knows about
-them. Every mutant is one declarative entry (``Mutant``): its name, where the
-mistake sits, what it breaks (a documented promise or only an assumption),
-the suite's checks that catch it and its handler. ``kapso-fake --mutant
-NAME`` serves one (or several); the mutation gauge (``make mutants``) and
-``tests/suite/`` check that the contract suite catches every one.
+A mutant wraps the correct fake from outside (ASGI) and introduces one defect:
+it reads the call, may rewrite it, forwards it to the correct app (one that
+changes what is listed reads the correct listing and pages it again) and may
+change the answer. The catalogue is generic: it comes from the contract's
+facts (each filter and its kind's breakages, each integer bound, each rule,
+both pagination modes, the item schema), and each mutant names the promises
+it breaks by their spec pointers. A defect that would equal a listed reading
+of an assumption is none: the fake serves readings (``create_app(readings=)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
 
-from starlette.types import ASGIApp
+from kapso_contacts.contract import Contract
 
-from kapso_contacts.contract import default_contract
+from ._catalogue import mutants
+from ._kit import Mutant, Worn
 
-from . import (
-    _auth,
-    _before,
-    _cursor,
-    _filters,
-    _legacy,
-    _ranges,
-    _readings,
-    _robustness,
-    _schema,
-    _spellings,
-    _totals,
-)
-from ._exchange import Answer, Call, Forward, Handler, MutantApp, Server
-from ._model import CATEGORIES, Breaks, Category, Mutant
+__all__ = ["CATEGORIES", "Mutant", "catalogue", "describe", "wear"]
 
-__all__ = [  # noqa: RUF022 (grouped)
-    # the catalogue
-    "CATEGORIES",
-    "MUTANTS",
-    "Breaks",
-    "Category",
-    "Mutant",
-    "apply_mutant",
-    "apply_mutants",
-    "describe_mutants",
-    # writing a mutant
-    "Answer",
-    "Call",
-    "Forward",
-    "Handler",
-    "Server",
-]
-
-MUTANTS: dict[str, Mutant] = {
-    mutant.name: mutant
-    for module in (
-        _filters,
-        _spellings,
-        _readings,
-        _cursor,
-        _before,
-        _legacy,
-        _totals,
-        _ranges,
-        _schema,
-        _auth,
-        _robustness,
-    )
-    for mutant in module.CATALOGUE
-}
+#: The kinds of defect, in the order the catalogue lists them.
+CATEGORIES = (
+    "filter", "pair", "walk", "cursor", "legacy", "bound", "rule", "schema", "identity",
+    "auth", "robustness", "domain", "spelling",
+)  # fmt: skip
 
 
-def apply_mutants(app: ASGIApp, names: Iterable[str], *, api_keys: Sequence[str] = ()) -> ASGIApp:
-    """Wrap ``app`` so that it serves the contacts endpoint with every named defect.
-
-    The first name wraps innermost. The contract is the app's own
-    (``app.contract``), else the shipped spec's.
-
-    Args:
-        app: the correct app (``kapso_fake.create_app(...)``).
-        names: keys of ``MUTANTS``.
-        api_keys: the keys ``app`` accepts (the auth mutants need one).
-
-    Returns:
-        The wrapped ASGI app; other paths and lifespan events pass through.
+@cache
+def catalogue(contract: Contract) -> dict[str, Mutant]:
+    """Every mutant that applies to the contract, by name, in ``CATEGORIES`` order.
 
     Raises:
-        KeyError: no mutant has that name.
-        ValueError: a mutant needs an API key and none was given.
+        ValueError: two mutants got the same name.
     """
-    contract = getattr(app, "contract", None) or default_contract()
-    for name in names:
-        mutant = MUTANTS[name]
-        if mutant.needs_api_key and not api_keys:
-            raise ValueError(f"mutant {name} needs the server's API keys")
-        # One server view per layer: each reads its listings through the layers below it.
-        app = MutantApp(app, mutant.handler, Server(contract, tuple(api_keys)))
-    return app
+    found = list(mutants(contract))
+    found.sort(key=lambda m: (CATEGORIES.index(m.category), m.name))
+    named = {m.name: m for m in found}
+    if len(named) != len(found):
+        raise ValueError("two mutants got the same name")
+    return named
 
 
-def apply_mutant(app: ASGIApp, name: str, *, api_keys: Sequence[str] = ()) -> ASGIApp:
-    """Wrap ``app`` with one mutant (see ``apply_mutants``).
-
-    Raises:
-        KeyError: no mutant has that name.
-        ValueError: the mutant needs an API key and none was given.
-    """
-    return apply_mutants(app, [name], api_keys=api_keys)
-
-
-def describe_mutants() -> str:
-    """One line per mutant (category, name, what it breaks, description): ``--list-mutants``."""
-    width = max(len(name) for name in MUTANTS)
+def describe(mutants: Mapping[str, Mutant]) -> str:
+    """One line per mutant (``--list-mutants``): category, name, documented, defect, promises."""
+    width = max((len(name) for name in mutants), default=0)
     return "\n".join(
-        f"{m.category:<10}  {m.name:<{width}}  {m.breaks:<10}  {m.description}"
-        for category in CATEGORIES
-        for m in MUTANTS.values()
-        if m.category == category
+        f"{m.category:<10}  {m.name:<{width}}  {'documented' if m.documented else 'assumed':<10}"
+        f"  {m.description}  [{', '.join(m.breaks)}]"
+        for m in mutants.values()
     )
+
+
+def wear(app: Any, names: Sequence[str], *, api_keys: Sequence[str]) -> Any:
+    """``app`` (a ``FakeApp``) wearing the named mutants of its contract, the first innermost.
+
+    Raises:
+        KeyError: the contract the app serves has no mutant of that name.
+        ValueError: no API key (the auth mutants present one).
+    """
+    if not api_keys:
+        raise ValueError("wear needs the app's API keys")
+    known = catalogue(app.contract)
+    for name in names:
+        app = Worn(app, known[name], api_keys)
+    return app
