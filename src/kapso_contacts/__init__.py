@@ -1,20 +1,21 @@
-"""A client for Kapso's WhatsApp List contacts API, built on the generated client.
+"""A client for Kapso's list endpoints, driven by their specs (``docs/client.md``).
 
-```python
-from kapso_contacts import KapsoContacts
-
-with KapsoContacts() as kapso:  # reads KAPSO_API_KEY
-    for contact in kapso.iter_contacts(has_customer=True):
-        print(contact.id, contact.profile_name)
-```
+``KapsoContacts`` lists contacts; ``ListClient(contract=load_contract("spec.yaml"))``
+lists what any list operation a spec describes lists.
 """
 
 from kapso_contacts_api.filters import ContactFilters
 from kapso_contacts_api.models import Contact
 
-from ._async_client import AsyncKapsoContacts
-from ._client import KapsoContacts
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._client import (
+    DEFAULT_BASE_URL,
+    AsyncContactPage,
+    AsyncKapsoContacts,
+    AsyncListClient,
+    ContactPage,
+    KapsoContacts,
+    ListClient,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -23,6 +24,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     InternalServerError,
     InvalidParameterError,
     KapsoError,
@@ -32,21 +34,34 @@ from ._errors import (
     PaginationLoopError,
     PermissionDeniedError,
     RateLimitError,
+    RateLimitInfo,
 )
-from ._headers import RateLimitInfo
-from ._pagination import AsyncContactPage, ContactPage
-from ._policy import RetryPolicy
-from ._retry import AsyncRetryingTransport, RetryingTransport
+from ._http import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncRetryingTransport,
+    RetryingTransport,
+    RetryPolicy,
+)
+from ._pagination import AsyncPage, Page
+from .contract import Contract, load_contract
 
 __all__ = [  # noqa: RUF022 (grouped by kind, sorted within a group)
     # Clients
     "AsyncKapsoContacts",
+    "AsyncListClient",
     "KapsoContacts",
+    "ListClient",
+    # Contracts
+    "Contract",
+    "load_contract",
     # Pages and items
     "AsyncContactPage",
+    "AsyncPage",
     "Contact",
     "ContactFilters",
     "ContactPage",
+    "Page",
     "RateLimitInfo",
     # Retries
     "AsyncRetryingTransport",
@@ -64,6 +79,7 @@ __all__ = [  # noqa: RUF022 (grouped by kind, sorted within a group)
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "InternalServerError",
     "InvalidParameterError",
     "KapsoError",

@@ -1,293 +1,212 @@
-"""Cursor pages: a page knows its contacts, its answer's headers and how to ask for its neighbours.
+"""Pages of any list operation, read by its contract: a page knows its items and its neighbours.
 
-Everything else (``has_next_page()``, ``iter_pages()``, iterating every
-contact) derives from those, in a sync and an async twin that mirror each
-other name for name. A page walks in the direction it was fetched: a page
-asked for with ``after`` (or none) walks on to older contacts through
-``next``; one asked for with ``before`` walks back to newer ones through
-``previous``, and iterating its contacts then yields each page in reverse, so
-the stream always reads away from the starting cursor. A walk holds one page
-at a time, plus an 8-byte digest per page to notice a server handing back a
-cursor it already gave.
+The items and cursors are where ``contract.pagination`` says; ``iter_pages()``
+and iterating every item derive from them, in sync and async twins. A page
+walks the way it was fetched: with ``after`` (or no cursor) through ``next``;
+with ``before`` back through ``previous``, each page reversed. A walk keeps
+one page, and digests of the cursors it followed to stop on one handed back twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import httpx
-from kapso_contacts_api.models import Contact, ContactList
 
-from ._errors import APIResponseValidationError, KapsoError, PaginationLoopError
-from ._headers import RateLimitInfo
-from ._listing import Listing
+from ._errors import APIResponseValidationError, KapsoError, PaginationLoopError, RateLimitInfo
 from .contract import Contract, schema_checker
 
-#: The spec's schema of one item of a page (``components.schemas.Contact``).
-_ITEM_SCHEMA = "Contact"
-
+T = TypeVar("T")
 Query = Mapping[str, str]
+#: What a client makes of an item's JSON object (None: the object itself).
+ItemModel = Callable[[dict[str, Any]], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class PageContext:
-    """What every page of a client shares: the contract, and checks worked out from it once."""
+class PageReader(Generic[T]):
+    """How a client reads pages: by the contract, tolerantly (required fields only; a
+    nullable field left out is None in a model; envelopes may carry more), items as
+    dicts or as ``model`` builds them."""
 
-    contract: Contract
-    item_fits: Callable[[Any], bool]
+    def __init__(self, contract: Contract, model: ItemModel | None = None) -> None:
+        self.contract = contract
+        self._model = model
+        self._fits = schema_checker(contract, contract.item.schema)
+        self._nullable = [name for name, field in contract.item.fields.items() if field.nullable]
 
-    @classmethod
-    def of(cls, contract: Contract) -> PageContext:
-        """The context of pages read by ``contract``."""
-        return cls(contract, schema_checker(contract, _ITEM_SCHEMA))
+    def read(self, response: httpx.Response) -> tuple[list[dict[str, Any]], str | None, str | None]:
+        """The items and the (next, previous) cursors of a 200 (``APIResponseValidationError``)."""
+        pagination, cursor = self.contract.pagination, self.contract.pagination.cursor
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        items = pagination.items.get(body)
+        cursors = (cursor.next.get(body), cursor.previous.get(body))
+        problem = ""
+        if not isinstance(items, list):
+            problem = f"with no list of {self.contract.noun} at `{pagination.items.path}`"
+        elif (bad := next((i for i, item in enumerate(items) if not self._fits(item)), -1)) >= 0:
+            why = "; ".join(self._fits.problems(items[bad]))
+            problem = f"with an item (index {bad}) that is no {self.contract.item.schema}: {why}"
+        elif not isinstance(body.get(cursor.envelope), dict):
+            problem = (
+                f"without `{cursor.envelope}` (a legacy `{pagination.legacy.envelope}` page?):"
+                " cannot tell where the next page starts"
+            )
+        elif any(value is not None and not isinstance(value, str) for value in cursors):
+            problem = f"with cursors that are not strings: {cursors!r}"
+        if problem:
+            raise APIResponseValidationError(f"The API answered 200 {problem}.", response=response)
+        return cast(list[dict[str, Any]], items), cursors[0], cursors[1]
+
+    def model(self, item: dict[str, Any]) -> T:
+        """What the client makes of one item (the dict itself without a model)."""
+        if self._model is None:
+            return cast(T, item)
+        missing = {name: None for name in self._nullable if name not in item}
+        return cast(T, self._model({**missing, **item} if missing else item))
 
 
-class _BasePage:
-    """What both page twins share: the contacts, cursors and headers of one answer.
+class _BasePage(Generic[T]):
+    """What both page twins share: the items, cursors and headers of one answer.
 
-    Attributes:
-        query: The query this page was fetched with (``limit``, a cursor, the filters),
-            each value as sent.
-        headers: The answer's HTTP headers.
-        next_cursor: Pass as ``after`` for the next (older) page; ``None`` on the last.
-        previous_cursor: Pass as ``before`` for the previous (newer) page; ``None`` on
-            the first.
+    ``raw_data``: the items as sent, unknown fields included; ``next_cursor`` and
+    ``previous_cursor``: pass as ``after`` / ``before`` (None at the ends); ``query``:
+    what the page was fetched with; ``headers``.
     """
 
     def __init__(
-        self, listing: Listing, *, query: Query, response: httpx.Response, context: PageContext
+        self, response: httpx.Response, *, query: Query, reader: PageReader[T], fetch: Any
     ) -> None:
-        self._body = listing
-        self._response = response
-        self._context = context
-        contract = context.contract
+        self.raw_data, self.next_cursor, self.previous_cursor = reader.read(response)
+        self._fetch = fetch  # the client's: a query -> the page it gets
         self.query: Mapping[str, str] = MappingProxyType(dict(query))
         self.headers: httpx.Headers = response.headers
-        self.next_cursor = listing.next_cursor
-        self.previous_cursor = listing.previous_cursor
-        cursor = contract.pagination.cursor
+        self._response = response
+        self._reader = reader
+        cursor = reader.contract.pagination.cursor
         self._after, self._before = cursor.after.name, cursor.before.name
         self._backward = self._before in self.query
 
     @cached_property
-    def listing(self) -> ContactList:
-        """The whole body as the generated ``ContactList`` model, built on first use.
-
-        Raises:
-            APIResponseValidationError: If the body does not fit the models.
-        """
+    def data(self) -> list[T]:
+        """The items, in API order: models (``APIResponseValidationError`` if one cannot be)."""
         try:
-            return ContactList.from_dict(self._body.body)
+            return [self._reader.model(item) for item in self.raw_data]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problem = f"an item the model cannot read ({type(exc).__name__}: {exc})"
             raise APIResponseValidationError(
-                "The API answered 200 with a contact that does not match the contract "
-                f"({type(exc).__name__}: {exc}).",
-                response=self._response,
+                f"The API answered 200 with {problem}.", response=self._response
             ) from exc
-
-    @property
-    def data(self) -> list[Contact]:
-        """The contacts on this page as ``Contact`` models, in API order (newest first).
-
-        Raises:
-            APIResponseValidationError: If a contact does not fit the model.
-        """
-        return self.listing.data
-
-    @cached_property
-    def raw_data(self) -> list[dict[str, Any]]:
-        """The contacts as the JSON objects the API sent, unknown fields included.
-
-        Raises:
-            APIResponseValidationError: If a contact lacks a required field of the
-                spec's ``Contact`` or has a value of the wrong JSON type.
-        """
-        items = self._body.items
-        fits = self._context.item_fits
-        for index, item in enumerate(items):
-            if not fits(item):
-                raise APIResponseValidationError(
-                    f"The API answered 200 with a contact (item {index}) that does not match "
-                    f"the spec's {_ITEM_SCHEMA} schema: {sorted(item)}.",
-                    response=self._response,
-                )
-        return items
-
-    @property
-    def raw_json(self) -> list[str]:
-        """Each contact's JSON text exactly as the body carries it (checked as ``raw_data``)."""
-        _ = self.raw_data
-        return self._body.texts
 
     @property
     def rate_limit(self) -> RateLimitInfo:
         """What the answer's headers say about the API key's rate limit."""
-        return RateLimitInfo.read(self.headers, self._context.contract.rate_limit)
+        return RateLimitInfo.read(self.headers, self._reader.contract.rate_limit)
 
     def has_next_page(self) -> bool:
-        """Whether the API gave a cursor to a next (older) page."""
+        """Whether the API gave a cursor to a next page."""
         return self.next_cursor is not None
 
     def has_previous_page(self) -> bool:
-        """Whether the API gave a cursor to a previous (newer) page."""
+        """Whether the API gave a cursor to a previous page."""
         return self.previous_cursor is not None
 
-    def _next_query(self) -> dict[str, str]:
-        if self.next_cursor is None:
-            raise KapsoError("This is the last page; check has_next_page() before asking for more.")
-        return self._moved(self._after, self.next_cursor, drop=self._before)
+    def _neighbour(self, *, forward: bool) -> dict[str, str]:
+        name, cursor, drop = (
+            (self._after, self.next_cursor, self._before)
+            if forward
+            else (self._before, self.previous_cursor, self._after)
+        )
+        if cursor is None:
+            which = "last" if forward else "first"
+            check = "has_next_page()" if forward else "has_previous_page()"
+            raise KapsoError(f"This is the {which} page; check {check} before asking for more.")
+        return {**{k: v for k, v in self.query.items() if k != drop}, name: cursor}
 
-    def _previous_query(self) -> dict[str, str]:
-        if self.previous_cursor is None:
-            raise KapsoError(
-                "This is the first page; check has_previous_page() before asking for more."
-            )
-        return self._moved(self._before, self.previous_cursor, drop=self._after)
-
-    def _moved(self, name: str, cursor: str, *, drop: str) -> dict[str, str]:
-        query = {key: value for key, value in self.query.items() if key != drop}
-        query[name] = cursor
-        return query
-
-    def _onward_cursor(self) -> str | None:
-        """The cursor a walk from this page follows: ``previous`` going back, else ``next``."""
+    def onward_cursor(self) -> str | None:
+        """The cursor a walk from this page follows: ``previous`` walking back, else ``next``."""
         return self.previous_cursor if self._backward else self.next_cursor
 
-    def _start_cursor(self) -> str | None:
-        return self.query.get(self._before if self._backward else self._after)
-
-    def _walk_order(self) -> list[Contact]:
+    def walk_order(self) -> list[T]:
+        """The items in the order a walk from here reads them (reversed walking back)."""
         return self.data[::-1] if self._backward else self.data
+
+    def _guard(self) -> set[bytes]:
+        """The digests of the cursors a walk from here has followed: its start, if any."""
+        seen: set[bytes] = set()
+        if (start := self.query.get(self._before if self._backward else self._after)) is not None:
+            _follow(seen, start)
+        return seen
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(contacts={len(self._body.items)}, "
-            f"next_cursor={self.next_cursor!r})"
+            f"{type(self).__name__}(items={len(self.raw_data)}, next_cursor={self.next_cursor!r})"
         )
 
 
-class _LoopGuard:
-    """Remembers the cursors of a walk (as digests) and refuses one seen before."""
-
-    def __init__(self, start: str | None) -> None:
-        self._seen: set[bytes] = set()
-        self.pages = 0
-        if start is not None:
-            self._seen.add(_digest(start))
-
-    def advance(self, cursor: str) -> None:
-        self.pages += 1
-        digest = _digest(cursor)
-        if digest in self._seen:
-            raise PaginationLoopError(cursor, self.pages)
-        self._seen.add(digest)
+def _follow(seen: set[bytes], cursor: str) -> None:
+    """Note a cursor a walk follows; one handed back twice would loop forever."""
+    digest = hashlib.blake2b(cursor.encode(), digest_size=8).digest()
+    if digest in seen:
+        raise PaginationLoopError(cursor, len(seen))
+    seen.add(digest)
 
 
-def _digest(cursor: str) -> bytes:
-    return hashlib.blake2b(cursor.encode(), digest_size=8).digest()
+class Page(_BasePage[T]):
+    """One page; iterating it walks this page and every one after it, fetching as it goes."""
 
+    _fetch: Callable[[Query], Page[T]]
 
-class ContactPage(_BasePage):
-    """One page of contacts; iterating it walks this page and every one after it."""
+    def get_next_page(self) -> Page[T]:
+        """Fetch the next page (``KapsoError`` on the last)."""
+        return self._fetch(self._neighbour(forward=True))
 
-    def __init__(
-        self,
-        listing: Listing,
-        *,
-        query: Query,
-        response: httpx.Response,
-        context: PageContext,
-        fetch: Callable[[Query], ContactPage],
-    ) -> None:
-        super().__init__(listing, query=query, response=response, context=context)
-        self._fetch = fetch
+    def get_previous_page(self) -> Page[T]:
+        """Fetch the previous page (``KapsoError`` on the first)."""
+        return self._fetch(self._neighbour(forward=False))
 
-    def get_next_page(self) -> ContactPage:
-        """Fetch the next (older) page.
-
-        Raises:
-            KapsoError: If this is the last page.
-        """
-        return self._fetch(self._next_query())
-
-    def get_previous_page(self) -> ContactPage:
-        """Fetch the previous (newer) page.
-
-        Raises:
-            KapsoError: If this is the first page.
-        """
-        return self._fetch(self._previous_query())
-
-    def iter_pages(self) -> Iterator[ContactPage]:
-        """Yield this page and each one after it in its direction, fetching as it goes.
-
-        Raises:
-            PaginationLoopError: If the server hands back a cursor it already gave.
-        """
-        guard = _LoopGuard(self._start_cursor())
-        page = self
+    def iter_pages(self) -> Iterator[Page[T]]:
+        """This page and each one after it in its direction (``PaginationLoopError`` on a loop)."""
+        guard, page = self._guard(), self
         yield page
-        while (cursor := page._onward_cursor()) is not None:
-            guard.advance(cursor)
-            page = page.get_previous_page() if page._backward else page.get_next_page()
+        while (cursor := page.onward_cursor()) is not None:
+            _follow(guard, cursor)
+            page = page.get_previous_page() if self._backward else page.get_next_page()
             yield page
 
-    def __iter__(self) -> Iterator[Contact]:
+    def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
-            yield from page._walk_order()
+            yield from page.walk_order()
 
 
-class AsyncContactPage(_BasePage):
-    """Async twin of ``ContactPage``; ``async for`` walks this page and every one after it."""
+class AsyncPage(_BasePage[T]):
+    """Async twin of ``Page``; ``async for`` walks this page and every one after it."""
 
-    def __init__(
-        self,
-        listing: Listing,
-        *,
-        query: Query,
-        response: httpx.Response,
-        context: PageContext,
-        fetch: Callable[[Query], Awaitable[AsyncContactPage]],
-    ) -> None:
-        super().__init__(listing, query=query, response=response, context=context)
-        self._fetch = fetch
+    _fetch: Callable[[Query], Awaitable[AsyncPage[T]]]
 
-    async def get_next_page(self) -> AsyncContactPage:
-        """Fetch the next (older) page.
+    async def get_next_page(self) -> AsyncPage[T]:
+        """Fetch the next page (``KapsoError`` on the last)."""
+        return await self._fetch(self._neighbour(forward=True))
 
-        Raises:
-            KapsoError: If this is the last page.
-        """
-        return await self._fetch(self._next_query())
+    async def get_previous_page(self) -> AsyncPage[T]:
+        """Fetch the previous page (``KapsoError`` on the first)."""
+        return await self._fetch(self._neighbour(forward=False))
 
-    async def get_previous_page(self) -> AsyncContactPage:
-        """Fetch the previous (newer) page.
-
-        Raises:
-            KapsoError: If this is the first page.
-        """
-        return await self._fetch(self._previous_query())
-
-    async def iter_pages(self) -> AsyncIterator[AsyncContactPage]:
-        """Yield this page and each one after it in its direction, fetching as it goes.
-
-        Raises:
-            PaginationLoopError: If the server hands back a cursor it already gave.
-        """
-        guard = _LoopGuard(self._start_cursor())
-        page = self
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """This page and each one after it in its direction (``PaginationLoopError`` on a loop)."""
+        guard, page = self._guard(), self
         yield page
-        while (cursor := page._onward_cursor()) is not None:
-            guard.advance(cursor)
-            page = await (page.get_previous_page() if page._backward else page.get_next_page())
+        while (cursor := page.onward_cursor()) is not None:
+            _follow(guard, cursor)
+            page = await (page.get_previous_page() if self._backward else page.get_next_page())
             yield page
 
-    async def __aiter__(self) -> AsyncIterator[Contact]:
+    async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
-            for contact in page._walk_order():
-                yield contact
+            for item in page.walk_order():
+                yield item

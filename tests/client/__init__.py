@@ -1,1 +1,0 @@
-"""Tests of the client layer (src/kapso_contacts)."""

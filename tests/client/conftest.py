@@ -1,32 +1,27 @@
-"""Client test fixtures: a virtual clock, tiny servers, the fake in-process and on a port."""
+"""Client test fixtures: a virtual clock, a scripted server, the CLI in-process, the fake."""
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import logging
-import shutil
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from starlette.types import ASGIApp
 
-from kapso_contacts import AsyncKapsoContacts, KapsoContacts, RetryPolicy
+from kapso_contacts import RetryPolicy
 from kapso_contacts.cli import CliOverrides, cli
-from kapso_fake.testing import SyncASGITransport
+from kapso_contacts.contract import Contract, packaged_spec
 
 #: An API key that must never show up anywhere a user can see.
 CANARY = "kapso_canary_7f3d9c1e5b2a4680"
-#: The API key the fake accepts in most tests.
 KEY = "k_test"
 BASE_URL = "http://testserver/platform/v1"
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -36,9 +31,12 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def _no_kapso_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests start without the user's KAPSO_* environment (nor a COLUMNS width for tables)."""
+    """Tests start without the user's KAPSO_* environment (nor a COLUMNS width, nor a proxy)."""
     for name in ("KAPSO_API_KEY", "KAPSO_BASE_URL", "KAPSO_LOG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -49,9 +47,6 @@ def _restore_kapso_logger() -> Iterator[None]:
     yield
     logger.handlers[:] = handlers
     logger.setLevel(level)
-
-
-# --------------------------------------------------------------------------- time
 
 
 @dataclass
@@ -87,9 +82,6 @@ def fake_time() -> FakeTime:
     return FakeTime()
 
 
-# --------------------------------------------------------------------------- tiny servers
-
-
 def contact(index: int) -> dict[str, Any]:
     """A valid contact; ``index`` makes it unique."""
     return {
@@ -112,26 +104,25 @@ def cursor_offset(cursor: str) -> int:
     return int(json.loads(base64.b64decode(cursor))["offset"])
 
 
-def cursor_body(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+def cursor_body(
+    items: list[dict[str, Any]], next_cursor: str | None, previous: str | None = None
+) -> dict[str, Any]:
     return {
         "data": items,
         "paging": {
             "cursors": {"before": None, "after": None},
             "next": next_cursor,
-            "previous": None,
+            "previous": previous,
         },
     }
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
 @dataclass
 class Stub:
-    """A scripted API: serves ``total`` contacts in cursor pages, after answering ``script``.
+    """A scripted API: ``total`` contacts in cursor pages, after answering ``script`` first.
 
-    ``script`` holds responses (or exceptions to raise) handed out first, one per
-    request, before the stub starts serving pages.
+    ``script`` holds responses (or exceptions to raise) handed out one per request,
+    before the stub serves pages; ``headers`` go on every page.
     """
 
     total: int = 5
@@ -151,15 +142,13 @@ class Stub:
         start = cursor_offset(after) if after else 0
         end = min(start + limit, self.total)
         next_cursor = offset_cursor(end) if end < self.total else None
+        previous = offset_cursor(start) if start else None
         items = [contact(i) for i in range(start, end)]
-        return httpx.Response(200, json=cursor_body(items, next_cursor), headers=self.headers)
+        body = cursor_body(items, next_cursor, previous)
+        return httpx.Response(200, json=body, headers=self.headers)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
-
-    @property
-    def statuses_sent(self) -> int:
-        return len(self.requests)
 
 
 @pytest.fixture
@@ -167,38 +156,25 @@ def stub() -> Stub:
     return Stub()
 
 
-# --------------------------------------------------------------------------- the fake in-process
-
-
-# --------------------------------------------------------------------------- the fake on a port
-
-
-def console_script(name: str) -> str:
-    path = Path(sys.executable).parent / name
-    found = str(path) if path.exists() else shutil.which(name)
-    if found is None:
-        pytest.skip(f"console script {name} is not installed")
-    return found
-
-
-def kapso_on(app: ASGIApp, *, api_key: str = KEY, **options: Any) -> KapsoContacts:
-    """A sync client of ``app`` in-process (close it, or use it as a context manager)."""
-    return KapsoContacts(
-        api_key=api_key, base_url=BASE_URL, transport=SyncASGITransport(app), **options
-    )
-
-
-def async_kapso_on(app: ASGIApp, *, api_key: str = KEY, **options: Any) -> AsyncKapsoContacts:
-    """An async client of ``app`` in-process."""
-    transport = httpx.ASGITransport(app=app)
-    return AsyncKapsoContacts(api_key=api_key, base_url=BASE_URL, transport=transport, **options)
-
-
-def invoke_cli(args: list[str], transport: httpx.BaseTransport, **env: str) -> Result:
+def invoke_cli(
+    args: list[str],
+    transport: httpx.BaseTransport | None = None,
+    policy: RetryPolicy | None = None,
+    /,
+    **env: str,
+) -> Result:
     """``kapso-contacts ARGS`` in-process, talking to ``transport``, configured for ``KEY``."""
     return CliRunner().invoke(
         cli,
         args,
         env={"KAPSO_API_KEY": KEY, "KAPSO_BASE_URL": BASE_URL, **env},
-        obj=CliOverrides(transport=transport),
+        obj=CliOverrides(transport=transport, retry_policy=policy),
     )
+
+
+def contract_with(*edits: Callable[[dict[str, Any]], None]) -> Contract:
+    """The packaged spec's contract with ``edits`` applied to a copy of the spec."""
+    spec = copy.deepcopy(packaged_spec())
+    for edit in edits:
+        edit(spec)
+    return Contract.read(spec)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import kapso_contacts
-from kapso_contacts import (
+from kapso_contacts import (  # noqa: F401 (each name is checked through globals())
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -14,77 +14,53 @@ from kapso_contacts import (
     APITimeoutError,
     AsyncContactPage,
     AsyncKapsoContacts,
+    AsyncListClient,
+    AsyncPage,
     AsyncRetryingTransport,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     Contact,
     ContactFilters,
     ContactPage,
+    Contract,
     InternalServerError,
     InvalidParameterError,
     KapsoContacts,
     KapsoError,
     LegacyPaginationLimitExceededError,
+    ListClient,
     MissingAPIKeyError,
     NotFoundError,
+    Page,
     PaginationLoopError,
     PermissionDeniedError,
     RateLimitError,
     RateLimitInfo,
     RetryingTransport,
     RetryPolicy,
+    load_contract,
 )
 
-IMPORTED = {
-    "DEFAULT_BASE_URL": DEFAULT_BASE_URL,
-    "DEFAULT_MAX_RETRIES": DEFAULT_MAX_RETRIES,
-    "DEFAULT_TIMEOUT": DEFAULT_TIMEOUT,
-    "APIConnectionError": APIConnectionError,
-    "APIError": APIError,
-    "APIResponseValidationError": APIResponseValidationError,
-    "APIStatusError": APIStatusError,
-    "APITimeoutError": APITimeoutError,
-    "AsyncContactPage": AsyncContactPage,
-    "AsyncKapsoContacts": AsyncKapsoContacts,
-    "AsyncRetryingTransport": AsyncRetryingTransport,
-    "AuthenticationError": AuthenticationError,
-    "BadRequestError": BadRequestError,
-    "Contact": Contact,
-    "ContactFilters": ContactFilters,
-    "ContactPage": ContactPage,
-    "InternalServerError": InternalServerError,
-    "InvalidParameterError": InvalidParameterError,
-    "KapsoContacts": KapsoContacts,
-    "KapsoError": KapsoError,
-    "LegacyPaginationLimitExceededError": LegacyPaginationLimitExceededError,
-    "MissingAPIKeyError": MissingAPIKeyError,
-    "NotFoundError": NotFoundError,
-    "PaginationLoopError": PaginationLoopError,
-    "PermissionDeniedError": PermissionDeniedError,
-    "RateLimitError": RateLimitError,
-    "RateLimitInfo": RateLimitInfo,
-    "RetryingTransport": RetryingTransport,
-    "RetryPolicy": RetryPolicy,
-}
+IMPORTED = {name: value for name, value in globals().items() if name in kapso_contacts.__all__}
+ERRORS = [
+    value for value in IMPORTED.values() if isinstance(value, type) and issubclass(value, Exception)
+]
 
 
-def test_all_lists_exactly_the_names_imported_here() -> None:
+def test_all_lists_exactly_the_names_imported_here_and_they_are_the_roots() -> None:
     assert sorted(kapso_contacts.__all__) == sorted(IMPORTED)
-
-
-def test_every_name_in_all_is_the_object_the_root_exports() -> None:
-    for name, value in IMPORTED.items():
-        assert getattr(kapso_contacts, name) is value
+    assert all(getattr(kapso_contacts, name) is value for name, value in IMPORTED.items())
 
 
 def test_every_error_derives_from_the_one_base_class() -> None:
-    errors = [value for value in IMPORTED.values() if isinstance(value, type)]
-    errors = [cls for cls in errors if issubclass(cls, Exception)]
-    assert len(errors) == 16
-    assert all(issubclass(cls, KapsoError) for cls in errors)
+    assert len(ERRORS) == 17
+    assert all(issubclass(cls, KapsoError) for cls in ERRORS)
+    assert issubclass(MissingAPIKeyError, ConfigurationError)
+    assert issubclass(APITimeoutError, APIConnectionError)
 
 
-def test_the_console_script_entry_point_exists() -> None:
-    from kapso_contacts.cli import main
-
-    assert callable(main)
+def test_the_contacts_pages_are_the_generic_pages_of_the_contact_model() -> None:
+    assert ContactPage == Page[Contact] and AsyncContactPage == AsyncPage[Contact]
+    assert DEFAULT_BASE_URL == "https://api.kapso.ai/platform/v1"
+    assert (DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT.connect) == (8, 5.0)

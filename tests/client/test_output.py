@@ -1,4 +1,4 @@
-"""The CLI's table (terminal cells, fitted to the width, nothing a name could inject) and csv."""
+"""The CLI's table (terminal cells, fitted to the width, nothing a name can inject) and csv."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ import pytest
 import wcwidth
 from click.testing import Result
 
-from kapso_contacts._table import COLUMNS, fit
+from kapso_contacts._output import COLUMNS, DROPPED_FIRST, fit
 from kapso_contacts.contract import default_contract
 
 from .conftest import contact, cursor_body, invoke_cli
 
+FIELDS = list(default_contract().item.fields)
 NAMES = [
     "王伟 李娜",  # CJK: two cells a character
-    "さくら ΣΟΦΙΑ",
     "Ana 💃",  # an emoji: two cells
     "👩\u200d👩\u200d👧 family",  # a ZWJ sequence: one glyph, two cells
     "Jose\u0301",  # a combining accent: no cell of its own
@@ -34,24 +34,15 @@ def _page(names: list[str], **fields: Any) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(200, json=cursor_body(items, None)))
 
 
-def _headings(line: str) -> list[str]:
-    return re.split(r"\s{2,}", line.strip())
-
-
-# --------------------------------------------------------------------------- table
-
-
-@pytest.mark.parametrize("columns", [None, "120", "80"])
+@pytest.mark.parametrize("columns", [None, "120", "100"])
 def test_wide_characters_and_emoji_keep_the_columns_aligned(columns: str | None) -> None:
     env = {} if columns is None else {"COLUMNS": columns}
     result = invoke_cli(["list", "--format", "table"], _page(NAMES), **env)
-    assert result.exit_code == 0, result.stderr
     header, *rows = result.stdout.splitlines()
-    created_at = contact(0)["created_at"]
     start = wcwidth.width(header[: header.index("CREATED AT")])
+    created_at = contact(0)["created_at"]
     assert len(rows) == len(NAMES)
-    for row in rows:
-        assert wcwidth.width(row[: row.index(created_at)]) == start, row
+    assert all(wcwidth.width(row[: row.index(created_at)]) == start for row in rows)
     if columns is not None:
         assert all(wcwidth.width(line) <= int(columns) for line in [header, *rows])
 
@@ -59,87 +50,53 @@ def test_wide_characters_and_emoji_keep_the_columns_aligned(columns: str | None)
 def test_a_name_wider_than_its_column_is_cut_with_an_ellipsis() -> None:
     result = invoke_cli(["list", "--format", "table"], _page(NAMES))
     row = result.stdout.splitlines()[NAMES.index("김민준 김민준 김민준 김민준 김민준") + 1]
-    profile = next(cells for column, cells in fit(COLUMNS, None) if column.field == "profile_name")
     cut = "김민준 김민준 김민준 김…"
-    assert wcwidth.width(cut) == profile
+    assert wcwidth.width(cut) == COLUMNS["profile_name"]
     assert f"  {cut}  " in row
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 100, 128, 200])
-def test_the_table_fits_the_terminal_width(width: int) -> None:
+def test_the_table_fits_the_terminal_dropping_the_least_needed_columns_first(width: int) -> None:
     result = invoke_cli(["list", "--format", "table"], _page(NAMES), COLUMNS=str(width))
     lines = result.stdout.splitlines()
-    kept = fit(COLUMNS, width)
-    assert [c.heading for c, _ in kept] == _headings(lines[0])
-    widest_id = len(contact(0)["id"])
-    assert all(wcwidth.width(line) <= max(width, widest_id) for line in lines)
+    kept = fit(FIELDS, width)
+    assert [c.replace("_", " ").upper() for c in kept] == re.split(r"\s{2,}", lines[0].strip())
+    dropped = sorted((c for c in COLUMNS if c not in kept), key=DROPPED_FIRST.index)
+    assert dropped == list(DROPPED_FIRST[: len(dropped)])
+    assert all(wcwidth.width(line) <= max(width, COLUMNS["id"]) for line in lines)
+    assert fit(FIELDS, None) == list(COLUMNS)
 
 
-def test_the_table_shows_fields_of_the_specs_contact() -> None:
-    assert {c.field for c in COLUMNS} <= set(default_contract().contact_fields)
-
-
-def test_off_a_terminal_every_column_is_shown_at_its_full_width() -> None:
-    assert fit(COLUMNS, None) == [(c, c.maximum) for c in COLUMNS]
-    headings = invoke_cli(["list", "--format", "table"], _page(NAMES)).stdout.splitlines()[0]
-    assert _headings(headings) == [c.heading for c in COLUMNS]
-
-
-def test_a_narrow_terminal_drops_the_least_needed_columns_first() -> None:
-    order = [c.field for c in sorted(COLUMNS, key=lambda c: c.keep, reverse=True)]
-    shown = {width: [c.field for c, _ in fit(COLUMNS, width)] for width in range(20, 140)}
-    dropped_at = {
-        field: min(w for w, fields in shown.items() if field in fields) for field in order
-    }
-    # A column dropped earlier (needing a wider terminal to show) is less needed.
-    assert [dropped_at[f] for f in order] == sorted(dropped_at.values(), reverse=True)
-    assert shown[20] == ["id"]
-
-
-def test_control_characters_and_bidi_overrides_in_a_name_never_reach_the_terminal() -> None:
+def test_control_characters_and_bidi_overrides_never_reach_the_terminal() -> None:
     names = ["\x1b[31mred\x1b[0m", "abc\u202edcba", "bell\x07", "tab\tand\nnewline"]
-    result = invoke_cli(["list", "--format", "table"], _page(names))
-    out = result.stdout
+    out = invoke_cli(["list", "--format", "table"], _page(names)).stdout
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert "\ufffd[31mred\ufffd[0m" in out
     assert "tab and newline" in out
 
 
-# --------------------------------------------------------------------------- csv
-
 FORMULAS = ['=HYPERLINK("http://x")', "+1 555 0100", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
-def _csv_rows(result: Result) -> list[dict[str, str]]:
+def _rows(result: Result) -> list[dict[str, str]]:
     assert result.exit_code == 0, result.stderr
     return list(csv.DictReader(io.StringIO(result.stdout, newline="")))
 
 
-def test_csv_prefixes_cells_that_start_like_a_formula_by_default() -> None:
-    rows = _csv_rows(invoke_cli(["list", "--format", "csv"], _page([*FORMULAS, "María"])))
+def test_csv_prefixes_every_cell_that_starts_like_a_formula() -> None:
+    rows = _rows(invoke_cli(["list", "--format", "csv"], _page([*FORMULAS, "María"])))
     assert [row["profile_name"] for row in rows] == [f"'{f}" for f in FORMULAS] + ["María"]
-    assert json.loads(rows[0]["metadata"]) == {"n": 0}
+    one = _rows(
+        invoke_cli(["list", "--format", "csv"], _page(["x"], display_name="=1+1", wa_id="+1"))
+    )
+    assert (one[0]["display_name"], one[0]["wa_id"], one[0]["customer_id"]) == ("'=1+1", "'+1", "")
+    plain = invoke_cli(["list", "--format", "csv", "--no-escape-formulas"], _page(FORMULAS))
+    assert [row["profile_name"] for row in _rows(plain)] == FORMULAS
 
 
-def test_csv_escaping_covers_every_column() -> None:
-    transport = _page(["x"], display_name="=1+1", wa_id="+15550100", customer_id=None)
-    row = _csv_rows(invoke_cli(["list", "--format", "csv"], transport))[0]
-    assert (row["display_name"], row["wa_id"], row["customer_id"]) == ("'=1+1", "'+15550100", "")
-
-
-def test_no_escape_formulas_writes_cells_as_they_are() -> None:
-    args = ["list", "--format", "csv", "--no-escape-formulas"]
-    rows = _csv_rows(invoke_cli(args, _page(FORMULAS)))
-    assert [row["profile_name"] for row in rows] == FORMULAS
-
-
-def test_csv_columns_are_the_specs_contact_fields_and_unknown_fields_stay_out() -> None:
+def test_csv_columns_are_the_specs_item_fields_and_no_header_leaves_them_out() -> None:
     result = invoke_cli(["list", "--format", "csv"], _page(["x"], brand_new_field="y"))
-    header = next(csv.reader(io.StringIO(result.stdout)))
-    assert header == list(default_contract().contact_fields)
-
-
-def test_the_help_documents_formula_escaping_and_the_flag() -> None:
-    text = " ".join(invoke_cli(["list", "--help"], _page([])).stdout.split())
-    assert "--escape-formulas / --no-escape-formulas" in text
-    assert "so spreadsheets do not run them as formulas (OWASP)" in text
+    assert next(csv.reader(io.StringIO(result.stdout))) == FIELDS
+    headless = invoke_cli(["list", "--format", "csv", "--no-header"], _page(["x"]))
+    assert next(csv.reader(io.StringIO(headless.stdout)))[0] == contact(0)["id"]
+    assert json.loads(next(csv.DictReader(io.StringIO(result.stdout)))["metadata"]) == {"n": 0}
