@@ -1,250 +1,223 @@
-"""The run summary: a pytest plugin that sorts outcomes and keeps the API key out of every report.
+"""The run's report: each check's outcome, the summary, JUnit, the step summary; the key masked.
 
-Outcomes: a contract violation fails its check. An assumption mismatch is
-reported as an expected failure (`x` on the terminal, `<skipped
-type="pytest.xfail" message="assumption mismatch: ...">` in JUnit), or as a
-failure under ``KAPSO_CONTRACT_STRICT_ASSUMPTIONS=1``. A check the request
-budget stopped is a skip (`BudgetSpent`), unless it had already failed.
-
-At the end it prints checks run, failed and mismatched, requests sent, the
-seed, and for each finding one line plus a curl reproduction (key masked);
-JUnit XML goes under ./reports and Markdown to GITHUB_STEP_SUMMARY.
+A violation fails its check. A check that found only assumption mismatches is
+an expected failure (``x``; ``<skipped type="pytest.xfail">`` in JUnit), or a
+failure when assumptions are strict; each mismatch is listed once, by its spec
+location. A check the request budget stopped is a skip, and the run says
+INCOMPLETE. ``contract-summary.json`` in the report directory holds the same
+findings for tools (the exit code's reasons).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from ._budget import BudgetSpent
-from ._env import MASK
-from ._findings import mismatches_of
-from ._masking import Scrubber
-from ._run import ContractRun
+from ._api import BudgetSpent
+from ._run import Run, reports_dir
+from ._verdicts import first_line, mismatches_of
 
-MAX_MESSAGE = 300
+MASK = "***"
+#: Coverage lines: what each promise the recipes check means.
+PROMISES = {
+    "pages": "cursor pages hold exactly the page size while items remain, none after the last",
+    "before": "`before` gives the pages back, both ends null-terminated",
+    "legacy": "legacy pages are the listing's slices, counted by meta and headers",
+    "empty": "an empty result is an empty page in both modes",
+    "ties": "ties on the first order key are broken one way across page boundaries",
+    "date-bounds": "both bounds are exclusive instants, in every spelling",
+    "filters": "each filter keeps exactly the items its meaning says, alone and in pairs",
+    "identity": "an item is the same record in every view",
+}
+
+
+class Scrubber:
+    """Masks the API key where it stands as a token of its own (a key ``k`` leaves words alone)."""
+
+    def __init__(self, key: str) -> None:
+        edge = r"[A-Za-z0-9_\-]"
+        self.pattern = re.compile(rf"(?<!{edge}){re.escape(key)}(?!{edge})") if key else None
+
+    def text(self, text: str) -> str:
+        """``text`` with the key masked."""
+        return self.pattern.sub(MASK, text) if self.pattern else text
+
+    def report(self, report: pytest.TestReport) -> None:
+        """Mask the key in a report in place, keeping the shapes pytest expects."""
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple) and len(longrepr) == 3:
+            report.longrepr = (longrepr[0], longrepr[1], self.text(str(longrepr[2])))
+        elif longrepr is not None and self.pattern and self.pattern.search(str(longrepr)):
+            report.longrepr = self.text(str(longrepr))
+        if isinstance(getattr(report, "wasxfail", None), str):
+            report.wasxfail = self.text(report.wasxfail)
+        report.sections = [(title, self.text(body)) for title, body in report.sections]
 
 
 @dataclass
 class Failed:
     """One failed check."""
 
-    name: str
+    check: str
     message: str
     curl: str | None
 
 
 @dataclass
-class ContractReport:
-    """Collects outcomes while the suite runs; see the module docstring."""
+class Report:
+    """A pytest plugin that sorts outcomes and writes the summaries (see the module docstring)."""
 
-    run: ContractRun
+    run: Run
     passed: int = 0
     skipped: int = 0
     mismatched: int = 0
     failed: list[Failed] = field(default_factory=list)
-    _messages: dict[str, str] = field(default_factory=dict)
-    _curls: dict[str, str] = field(default_factory=dict)
+    starts: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.scrub = Scrubber(self.run.target.api_key)
 
-    @pytest.hookimpl(hookwrapper=True)
+    def curl(self, nodeid: str) -> str | None:
+        """The last request a check sent, as a curl line."""
+        sent = self.run.sent[self.starts.get(nodeid, len(self.run.sent)) :]
+        key = f"{self.run.contract.api_key_header}: {MASK}"
+        return self.scrub.text(f"curl -sS -H '{key}' {shlex.quote(sent[-1])}") if sent else None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.starts[item.nodeid] = len(self.run.sent)
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-        outcome = yield
-        report: pytest.TestReport = outcome.get_result()
-        if call.when != "call":
-            return
+        report: pytest.TestReport = yield
         error = call.excinfo.value if call.excinfo is not None else None
-        found = mismatches_of(error) if error is not None else None
+        if error is None or call.when == "teardown":
+            return report
+        found = mismatches_of(error)
         if isinstance(error, BudgetSpent):
-            self._budget_stop(item, report)
-        elif found is not None:
-            self.run.record_mismatches(found, item.nodeid)
-        elif error is not None:
-            self._remember(item.nodeid, error)
-        self._mismatch_outcome(
-            item.nodeid, report, mismatch_only=error is None or found is not None
-        )
-        if report.failed and item.nodeid not in self._curls:
-            spend = self.run.ledger.current
-            sent = self.run.log.since(spend.start) if spend is not None else []
-            if sent:
-                self._curls[item.nodeid] = self.scrub.text(sent[-1].curl())
-
-    def _budget_stop(self, item: pytest.Item, report: pytest.TestReport) -> None:
-        spend = self.run.ledger.current
-        if spend is None or spend.nodeid != item.nodeid or spend.failure is None:
             self.run.findings.budget_skipped.add(item.nodeid)
-            return
-        # The budget ran out after this test had already failed: the failure stands.
-        message = self.scrub.text(spend.failure)
-        report.outcome = "failed"
-        report.longrepr = (
-            f"{message}\n(this example failed before the budget ran out; the replay"
-            " Hypothesis makes of a failure could not be completed)"
-        )
-        self._messages[item.nodeid] = first_line(message)
-        if spend.failure_curl:
-            self._curls[item.nodeid] = self.scrub.text(spend.failure_curl)
-
-    def _remember(self, nodeid: str, error: BaseException) -> None:
-        if nodeid in self._messages:
-            return
-        message = f"{type(error).__name__}: {error}"
-        if isinstance(error, AssertionError):
-            message = str(error)
-        parts = getattr(error, "exceptions", None)
-        if isinstance(parts, (list, tuple)) and parts:
-            message = "; ".join(_failure_line(part) for part in parts)
-        self._messages[nodeid] = first_line(self.scrub.text(message))
-        curl = _schemathesis_curl(str(error))
-        if curl:
-            self._curls[nodeid] = self.scrub.text(curl)
-
-    def _mismatch_outcome(
-        self, nodeid: str, report: pytest.TestReport, mismatch_only: bool
-    ) -> None:
-        """A check that found only mismatches: an expected failure (a failure if strict)."""
-        found = self.run.findings.of(nodeid)
-        if not found or not (report.passed or (report.failed and mismatch_only)):
-            return
-        text = "; ".join(m.line() for m in found)
-        if self.run.strict.assumptions:
-            report.outcome = "failed"
-            report.longrepr = f"assumption mismatch (KAPSO_CONTRACT_STRICT_ASSUMPTIONS): {text}"
-            line = f"assumption mismatch: {found[0].line()}"
-            self._messages[nodeid] = first_line(self.scrub.text(line))
-            if found[0].curl:
-                self._curls[nodeid] = self.scrub.text(found[0].curl)
+        elif found is not None:
+            for mismatch in found:
+                self.run.findings.mismatch(item.nodeid, mismatch, self.curl(item.nodeid))
+            text = "; ".join(first_line(str(m)) for m in found)
+            if self.run.strict_assumptions:
+                report.outcome, report.longrepr = "failed", f"assumption mismatch (strict): {text}"
+                self.messages[item.nodeid] = f"assumption mismatch: {text}"
+            else:
+                report.outcome, report.wasxfail = "skipped", f"assumption mismatch: {text}"
         else:
-            report.outcome = "skipped"
-            report.wasxfail = f"assumption mismatch: {text}"
+            parts = [_line(part) for part in _parts(error)]
+            self.messages[item.nodeid] = self.scrub.text(first_line("; ".join(parts)))
+        return report
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.scrub.report(report)
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            self._count(report)
-
-    def _count(self, report: pytest.TestReport) -> None:
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+            return
         if report.passed:
             self.passed += 1
-        elif report.skipped and hasattr(report, "wasxfail"):
-            self.mismatched += 1
         elif report.skipped:
-            self.skipped += 1
+            self.mismatched += hasattr(report, "wasxfail")
+            self.skipped += not hasattr(report, "wasxfail")
         else:
-            message = self._messages.get(report.nodeid) or first_line(
+            message = self.messages.get(report.nodeid) or first_line(
                 self.scrub.text(str(report.longrepr))
             )
-            self.failed.append(Failed(report.nodeid, message, self._curls.get(report.nodeid)))
+            self.failed.append(Failed(report.nodeid, message, self.curl(report.nodeid)))
+
+    def verdict(self) -> dict[str, Any]:
+        """The findings as data (``contract-summary.json``)."""
+        run = self.run
+        return {
+            "target": run.target.described,
+            "requests": len(run.sent),
+            "violations": [
+                {"check": f.check, "message": f.message, "reproduce": f.curl} for f in self.failed
+            ],
+            "mismatches": [
+                {
+                    "location": m.location,
+                    "check": m.check,
+                    "found": self.scrub.text(m.found),
+                    "times": m.times,
+                }
+                for m in run.findings.mismatches.values()
+            ],
+            "incomplete": sorted(run.findings.budget_skipped),
+            "drift": sorted(run.drift),
+            "coverage": run.coverage,
+        }
 
     def lines(self) -> list[str]:
         """The human summary."""
         run = self.run
-        total = self.passed + self.skipped + self.mismatched + len(self.failed)
         seed = (
-            "derandomized (profile ci): rerun the same command"
+            "derandomized (profile ci)"
             if run.seed is None
-            else f"{run.seed} (rerun with KAPSO_CONTRACT_SEED={run.seed})"
+            else f"{run.seed} (rerun with --seed {run.seed})"
         )
+        total = self.passed + self.skipped + self.mismatched + len(self.failed)
         out = [
-            f"target:   {run.target.describe()}",
+            f"target:   {run.target.described}",
             f"profile:  {run.profile}; seed: {seed}",
-            f"checks:   {total} run, {len(self.failed)} failed, {self.mismatched} with"
-            f" assumption mismatches only, {self.skipped} skipped",
-            f"requests: {run.log.count} sent",
+            f"checks:   {total} run, {len(self.failed)} failed, {self.mismatched} with assumption"
+            f" mismatches only, {self.skipped} skipped",
+            f"requests: {len(run.sent)} sent",
         ]
-        if run.target.data is not None:
+        if run.findings.budget_skipped:
             out.append(
-                f"          (reproductions target `{run.target.data.command()}` on port 8080)"
+                f"INCOMPLETE (not a clean pass): {len(run.findings.budget_skipped)} checks"
+                " skipped, the"
+                f" request budget of {run.target.budget} was spent before they ran"
             )
-        out.extend(self.budget_lines())
-        out.append("coverage: each promise, how often it was checked and at which edges")
-        out.extend(run.coverage.lines())
+        out.append(
+            "coverage: each promise, where it was checked, or why the data could not show it"
+        )
+        for promise, words in PROMISES.items():
+            edges = run.coverage.get(promise, {})
+            checked = [edge for edge, why in edges.items() if not why]
+            if checked:
+                out.append(f"  {promise}: checked at {'; '.join(checked[:12])} ({words})")
+            elif not edges:
+                out.append(f"  {promise}: UNCHECKED, not reached")
+            out.extend(
+                f"  {promise}: UNCHECKED at {edge}: {why}" for edge, why in edges.items() if why
+            )
         for failed in self.failed:
-            out.append(f"FAILED {failed.name}")
-            out.append(f"  {failed.message}")
-            if failed.curl:
-                out.append(f"  reproduce: {failed.curl}")
-        out.extend(self.mismatch_lines())
-        drift = run.drift.lines()
-        if drift:
-            level = "FAILURE (strict)" if run.strict.drift else "warning"
-            out.append(f"drift ({level}): the spec does not document")
-            out.extend(f"  - {self.scrub.text(line)}" for line in drift)
-        return out
-
-    def mismatch_lines(self) -> list[str]:
-        """Each assumption mismatch: what came back, what was assumed, where to edit it."""
-        out: list[str] = []
-        mismatches = self.run.findings.mismatches
-        if mismatches:
-            level = (
-                "FAILURE (KAPSO_CONTRACT_STRICT_ASSUMPTIONS)"
-                if self.run.strict.assumptions
-                else "not a contract violation"
-            )
+            out += [f"FAILED {failed.check}", f"  {failed.message}"]
+            out += [f"  reproduce: {failed.curl}"] if failed.curl else []
+        if run.findings.mismatches:
+            level = "FAILURE (strict)" if run.strict_assumptions else "not a contract violation"
             out.append(
-                f"assumption mismatches ({level}): the server reads what Kapso's docs leave"
-                " open differently from the spec"
+                f"assumption mismatches ({level}): the server reads what the docs leave open"
+                " otherwise"
             )
-        for mismatch in mismatches:
-            out.append(f"MISMATCH {mismatch.nodeid}")
-            out.append(f"  found:   {first_line(self.scrub.text(mismatch.found))}")
-            out.append(f"  assumed: {mismatch.assumed}")
-            out.append(f"  edit:    {mismatch.location}")
-            if mismatch.curl:
-                out.append(f"  reproduce: {self.scrub.text(mismatch.curl)}")
-        return out
-
-    def budget_lines(self) -> list[str]:
-        """Loud lines when the request budget cut the run short."""
-        out: list[str] = []
-        skipped = len(self.run.findings.budget_skipped)
-        if skipped:
-            level = "FAILURE (strict)" if self.run.strict.budget else "not a clean pass"
+        for m in run.findings.mismatches.values():
+            out += [
+                f"MISMATCH {m.location}",
+                f"  found:   {self.scrub.text(m.found)}",
+                f"  assumed: {m.provenance.reason}",
+                f"  check:   {m.check}" + (f" (and {m.times - 1} more)" if m.times > 1 else ""),
+            ]
+            out += [f"  reproduce: {m.curl}"] if m.curl else []
+        if run.drift:
             out.append(
-                f"INCOMPLETE ({level}): {skipped} checks skipped, the request"
-                f" budget of {self.run.target.budget} was spent before they ran; raise"
-                f" KAPSO_CONTRACT_MAX_REQUESTS (KAPSO_CONTRACT_STRICT_BUDGET=1 fails such a run)"
+                f"drift ({'FAILURE (strict)' if run.strict_drift else 'warning'}):"
+                " the spec does not document"
             )
-        trimmed = self.run.ledger.trimmed()
-        if trimmed:
-            shown = ", ".join(
-                f"{spend.nodeid.split('::')[-1]} ({spend.examples})" for spend in trimmed[:8]
-            )
-            out.append(
-                f"budget:   {len(trimmed)} properties stopped at their share of the budget"
-                f" (examples checked): {shown}"
-            )
+            out += [
+                f"  - {self.scrub.text(item)} (first seen: {self.scrub.text(where)})"
+                for item, where in sorted(run.drift.items())
+            ]
         return out
-
-    def markdown(self) -> str:
-        """The summary as Markdown for GITHUB_STEP_SUMMARY."""
-        verdict = "passed" if not self.failed else f"{len(self.failed)} failed"
-        skipped = len(self.run.findings.budget_skipped)
-        if not self.failed and skipped:
-            verdict = f"incomplete ({skipped} checks skipped for lack of budget)"
-        if self.mismatched:
-            verdict += f", {len(self.run.findings.mismatches)} assumption mismatches"
-        body = "\n".join(self.lines())
-        table = ""
-        if self.run.findings.mismatches:
-            rows = "\n".join(
-                f"| `{m.nodeid.split('::')[-1]}` | {_cell(m.found)} | {_cell(m.assumed)}"
-                f" | `{m.location}` |"
-                for m in self.run.findings.mismatches
-            )
-            table = (
-                "\n### Assumption mismatches\n\n| check | found | assumed | edit |\n"
-                f"|---|---|---|---|\n{rows}\n"
-            )
-        return f"## Kapso contract suite: {verdict}\n\n```text\n{body}\n```\n{table}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("contract summary")
@@ -252,48 +225,32 @@ class ContractReport:
             terminalreporter.write_line(line)
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        strict = self.run.strict
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        run = self.run
         if session.exitstatus == 0 and (
-            (strict.drift and self.run.drift.items)
-            or (strict.budget and self.run.findings.budget_skipped)
+            (run.strict_assumptions and run.findings.mismatches) or (run.strict_drift and run.drift)
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        directory = reports_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.verdict(), indent=2, ensure_ascii=False, default=str)
+        (directory / "contract-summary.json").write_text(self.scrub.text(text), encoding="utf-8")
         path = os.environ.get("GITHUB_STEP_SUMMARY")
         if path:
+            verdict = "passed" if not self.failed else f"{len(self.failed)} failed"
+            body = "\n".join(self.lines())
             with open(path, "a", encoding="utf-8") as handle:
-                handle.write(self.scrub.text(self.markdown()))
+                handle.write(
+                    self.scrub.text(f"## Kapso contract suite: {verdict}\n\n```text\n{body}\n```\n")
+                )
 
 
-def _cell(text: str) -> str:
-    return first_line(text).replace("|", "\\|")
+def _line(failure: BaseException) -> str:
+    """``title: first line`` of a schemathesis failure, else the first line of the error."""
+    message = first_line(getattr(failure, "message", "") or str(failure))
+    return f"{failure.title}: {message}" if hasattr(failure, "title") else message
 
 
-def _failure_line(failure: BaseException) -> str:
-    """`title: first line of message` for a schemathesis failure, else the exception text."""
-    title = getattr(failure, "title", None)
-    message = getattr(failure, "message", None)
-    if isinstance(title, str) and isinstance(message, str):
-        return f"{title}: {first_line(message)}"
-    return first_line(str(failure))
-
-
-def _schemathesis_curl(text: str) -> str | None:
-    """The curl line schemathesis prints after "Reproduce with:" (its key already filtered)."""
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        if line.strip().endswith("Reproduce with:"):
-            for candidate in lines[index + 1 :]:
-                stripped = candidate.strip().lstrip("|").strip()
-                if stripped.startswith("curl "):
-                    return stripped.replace("[Filtered]", MASK)
-    return None
-
-
-def first_line(text: str) -> str:
-    """The first meaningful line of a failure, shortened."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("+ ", "| ", "Traceback", "E ")):
-            return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE] + "..."
-    return "(no message)"
+def _parts(error: BaseException) -> list[BaseException]:
+    parts = getattr(error, "exceptions", None)
+    return list(parts) if isinstance(parts, list | tuple) and parts else [error]

@@ -1,178 +1,201 @@
-"""The run (`config.stash`), its fixtures, Hypothesis profiles, budget order and the summary."""
+"""The run (`config.stash`), its fixtures, Hypothesis profiles, the budget's order and shares.
+
+Checks run cheapest and highest-yield first, so that a small request budget
+still reaches them: probes, recipes, sweeps (breadth first), then the
+Hypothesis properties and the schema layer, each of which gets a share of
+the budget left when it starts (its first example always runs). An example
+that ends in assumption mismatches only is recorded and counts as checked, so
+that a property goes on looking for violations.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import unittest
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import hypothesis
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.errors import HypothesisException
 
-from . import _budget, _profiles
 from ._api import Api
-from ._coverage import Coverage
-from ._env import junit_path
-from ._report import ContractReport
-from ._run import RUN, ContractRun, run_of, start_run
-from ._target import Target
-from ._windows import Anchor, load_anchor
+from ._data import Anchor, load_anchor
+from ._report import Report
+from ._run import RUN, Run, env, reports_dir, run_of, start_run
+from ._verdicts import mismatches_of
 
-MARKERS = ("ground_truth: needs to know the server's data; runs only against the embedded fake",)
+COST = ("probe", "recipe", "sweep", "property", "schema")
+SHARE = {"property": 1, "schema": 2}
+#: Examples per property and schema cases, by profile.
+SIZES = {"ci": (12, 120), "dev": (12, 120), "thorough": (100, 1000), "live": (6, 30)}
+MARKERS = (
+    "promises(*patterns): the promises (relative spec pointers, globs) a check checks",
+    "cost(kind, rank=0): probe, recipe, sweep, property or schema, then rank (the budget's order)",
+    "ground_truth: needs the embedded fake's data",
+)
+
+
+def current_profile() -> str:
+    """``KAPSO_CONTRACT_PROFILE``; else ``live`` against a server, ``ci`` in-process."""
+    return env("profile") or ("live" if env("base_url") else "ci")
+
+
+def _profiles(name: str) -> None:
+    ci = settings.get_profile("ci")
+    slow = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    database = DirectoryBasedExampleDatabase(reports_dir() / "hypothesis")
+    options: dict[str, dict[str, Any]] = {
+        "ci": {},
+        "dev": {"derandomize": False, "database": database},
+        "thorough": {"derandomize": False, "database": database},
+        "live": {"derandomize": False, "phases": (Phase.explicit, Phase.reuse, Phase.generate)},
+    }
+    if name not in options:
+        raise pytest.UsageError(f"the profile must be one of {', '.join(options)}, got {name!r}")
+    settings.register_profile(
+        f"contract-{name}",
+        ci,
+        max_examples=SIZES[name][0],
+        suppress_health_check=slow,
+        **options[name],
+    )
+    settings.load_profile(f"contract-{name}")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Start the run: target, profile, seed, budget; the summary; JUnit XML under ./reports."""
+    """Start the run; reports (JUnit, Hypothesis' storage) go under the report directory only."""
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
-    try:
-        profile = _profiles.register()
-        current = hypothesis.settings.default
-        run = start_run(profile, derandomized=current is None or current.derandomize)
-    except RuntimeError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    set_hypothesis_home_dir(reports_dir() / "hypothesis")
+    run = start_run()
+    _profiles(run.profile)
     config.stash[RUN] = run
-    config.pluginmanager.register(ContractReport(run), "contract-report")
+    config.pluginmanager.register(Report(run), "contract-report")
     if not getattr(config.option, "xmlpath", None):
-        junit_path().parent.mkdir(parents=True, exist_ok=True)
-        config.option.xmlpath = str(junit_path())
+        reports_dir().mkdir(parents=True, exist_ok=True)
+        config.option.xmlpath = str(reports_dir() / "contract-junit.xml")
 
 
-def cost_class(item: pytest.Item) -> str:
-    """probe, recipe, sweep, property (Hypothesis) or schema (see `_budget`)."""
-    explicit = getattr(getattr(item, "obj", None), "contract_cost", None)
-    if isinstance(explicit, str):
-        return explicit
+def cost_of(item: pytest.Item) -> str:
+    """The check's cost class (its ``cost`` marker, else by its kind)."""
+    marker = item.get_closest_marker("cost")
+    if marker is not None:
+        return str(marker.args[0])
     if "test_schema" in item.nodeid:
-        return _budget.SCHEMA
-    if hasattr(getattr(item, "obj", None), "hypothesis"):
-        return _budget.PROPERTY
-    return _budget.PROBE
-
-
-def _order(items: list[pytest.Item]) -> dict[str, tuple[int, int, int]]:
-    """Each item's place: its cost class, then (sweeps) its case number, then its rank.
-
-    Sweeps go breadth first, the first case of every sweep before the second
-    of any: a small budget then tries one value of each kind.
-    """
-    cases: dict[str, int] = {}
-    seen: dict[object, int] = {}
-    for item in items:
-        function = getattr(item, "obj", None)
-        cases[item.nodeid] = seen.get(function, 0)
-        seen[function] = cases[item.nodeid] + 1
-    places = {}
-    for item in items:
-        kind = cost_class(item)
-        rank = getattr(getattr(item, "obj", None), "contract_rank", 0)
-        case = cases[item.nodeid] if kind == _budget.SWEEP else 0
-        places[item.nodeid] = (_budget.COST_CLASSES.index(kind), case, rank)
-    return places
+        return "schema"
+    return "property" if hasattr(getattr(item, "obj", None), "hypothesis") else "probe"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Seed Hypothesis, skip ground-truth tests off the embedded fake, cheapest checks first.
-
-    Cheap, high-yield checks run first so that a small request budget still
-    reaches them; each property then gets a share of what is left (`_budget`).
-    """
+    """Seed and budget the properties, skip ground truth off the fake, cheapest checks first."""
     run = run_of(config)
+    cases: dict[object, int] = {}
+    places = {}
     for item in items:
         function = getattr(item, "obj", None)
-        if function is not None and hasattr(function, "hypothesis"):
-            if run.seed is not None:
-                hypothesis.seed(run.seed)(function)
-            # Wrapped afresh for each run: two runs in one process keep their own ledgers.
-            handle = function.hypothesis
+        cost = cost_of(item)
+        case = cases.get(function, 0)
+        cases[function] = case + 1
+        marker = item.get_closest_marker("cost")
+        rank = marker.args[1] if marker is not None and len(marker.args) > 1 else 0
+        places[item.nodeid] = (COST.index(cost), case if cost == "sweep" else 0, rank)
+        handle = getattr(function, "hypothesis", None)
+        if handle is not None:
             inner = getattr(handle, "contract_inner", handle.inner_test)
             handle.contract_inner = inner
-            handle.inner_test = _budget.budgeted(inner, run.ledger, run.record_mismatches)
-        if not run.target.in_process and item.get_closest_marker("ground_truth"):
+            handle.inner_test = _budgeted(inner, run)
+            if run.seed is not None and function is not None:
+                hypothesis.seed(run.seed)(function)
+        if item.get_closest_marker("ground_truth") and not run.target.in_process:
             item.add_marker(pytest.mark.skip(reason="ground truth needs the embedded fake's data"))
-    places = _order(items)
     items.sort(key=lambda item: places[item.nodeid])
+    weights = [SHARE.get(cost_of(i), 0) for i in items if not i.get_closest_marker("skip")]
+    run.memo["weights"] = {i.nodeid: w for i, w in zip(items, weights, strict=False) if w}
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Plan the budget shares of the tests that will run (after any deselection)."""
-    weights = {
-        item.nodeid: _budget.SHARE_WEIGHT.get(cost_class(item), 0)
-        for item in session.items
-        if not item.get_closest_marker("skip")
-    }
-    run_of(session.config).ledger.plan({nodeid: w for nodeid, w in weights.items() if w})
+class ShareSpent(unittest.SkipTest):
+    """A property has checked what its share of the budget pays for (it passed)."""
+
+
+def _budgeted(test: Callable[..., Any], run: Run) -> Callable[..., Any]:
+    @functools.wraps(test)
+    def example(*args: Any, **kwargs: Any) -> Any:
+        try:
+            test(*args, **kwargs)
+        except HypothesisException:
+            raise
+        except (Exception, BaseExceptionGroup) as exc:
+            found = mismatches_of(exc)
+            if found is None:
+                raise
+            for mismatch in found:
+                run.findings.mismatch(str(run.memo.get("current")), mismatch)
+        share, start = run.memo.get("share"), run.memo.get("start", 0)
+        run.memo["examples"] = examples = run.memo.get("examples", 0) + 1
+        spent = len(run.sent) - start
+        if share is not None and spent + spent / examples > share:
+            raise ShareSpent(f"its share of {share} requests is spent")
+
+    return example
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Open the test's account (its share of the budget is fixed now)."""
-    run_of(item.config).ledger.start(item.nodeid)
+    """Give the check its share of the budget left."""
+    run = run_of(item.config)
+    weights: dict[str, int] = run.memo["weights"]
+    weight = weights.pop(item.nodeid, 0)
+    left = None if run.target.budget is None else max(0, run.target.budget - len(run.sent))
+    share = (
+        None if left is None or not weight else left * weight // (weight + sum(weights.values()))
+    )
+    run.memo.update(current=item.nodeid, share=share, start=len(run.sent), examples=0)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
-    """A property that stopped at its share of the budget passed (every example it drew did)."""
+    """A property stopped at its share passed: every example it drew did."""
     try:
         return (yield)
-    except _budget.ShareSpent:
+    except ShareSpent:
         return True
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """Close the test's account."""
-    run_of(item.config).ledger.finish()
-
-
 @pytest.fixture(scope="session")
-def run(pytestconfig: pytest.Config) -> ContractRun:
-    """The run: contract, target, budget, cursor pool, drift log, findings."""
+def run(pytestconfig: pytest.Config) -> Run:
+    """The run: contract, target, settings, findings."""
     return run_of(pytestconfig)
 
 
 @pytest.fixture(scope="session")
-def coverage(run: ContractRun) -> Coverage:
-    """Which promises the run checked, at which edges, and which its data could not exercise."""
-    return run.coverage
-
-
-@pytest.fixture(scope="session")
-def target(run: ContractRun) -> Target:
-    """The server under test."""
-    return run.target
-
-
-@pytest.fixture(scope="session")
-def http(run: ContractRun) -> Iterator[httpx.Client]:
-    """The one budgeted, paced client that carries the API key."""
+def api(run: Run) -> Iterator[Api]:
+    """The list operation through the run's budgeted, paced client (the key in its headers)."""
     with run.client() as client:
-        yield client
+        yield Api(run, client)
 
 
 @pytest.fixture(scope="session")
-def http_without_key(run: ContractRun) -> Iterator[httpx.Client]:
+def anchor(run: Run, api: Api) -> Anchor:
+    """The newest items (the readings the shared setup can observe are observed here)."""
+    return load_anchor(run, api)
+
+
+@pytest.fixture(scope="session")
+def enough(anchor: Anchor) -> Anchor:
+    """The anchor, when it holds a window to cut (else the check is skipped, with why)."""
+    if len(anchor.items) < 3:
+        pytest.skip("the account holds fewer than 3 items: no window to cut")
+    return anchor
+
+
+@pytest.fixture(scope="session")
+def http_without_key(run: Run) -> Iterator[httpx.Client]:
     """A client on the same budget that sends no API key."""
     with run.client(with_key=False) as client:
         yield client
-
-
-@pytest.fixture(scope="session")
-def api(run: ContractRun, http: httpx.Client) -> Api:
-    """The List contacts operation, requests built by the generated client."""
-    return run.api(http)
-
-
-@pytest.fixture(scope="session")
-def anchor(api: Api) -> Anchor:
-    """The newest contacts, from which bounded windows are cut."""
-    return load_anchor(api)
-
-
-@pytest.fixture(scope="session")
-def store(target: Target) -> Any:
-    """The embedded fake's store (ground truth); ground-truth tests only."""
-    if not target.in_process:
-        pytest.skip("ground truth needs the embedded fake's data")
-    return target.app.state.store

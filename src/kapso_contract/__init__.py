@@ -1,11 +1,10 @@
-"""The contract suite's runner: `kapso-contract` / `python -m kapso_contract` from any directory.
+"""``kapso-contract``: does a server keep the contract of Kapso's List contacts API?
 
-Runs the suite (packaged under `kapso_contract/suite`, or `contract_tests/` in
-a source checkout) with pytest and its own configuration, against the
-embedded fake or `KAPSO_BASE_URL`; reports go under `./reports`. See
-`docs/contract-suite.md`.
+Runs the contract suite (packaged under ``kapso_contract/suite``, or
+``contract_tests/`` in a source checkout) against the embedded fake or any
+base URL. See ``kapso-contract --help`` and docs/contract-suite.md.
 """
 
-from .runner import main, pytest_args, suite_path
+from .cli import EXIT_CODES, main, suite_path
 
-__all__ = ["main", "pytest_args", "suite_path"]
+__all__ = ["EXIT_CODES", "main", "suite_path"]

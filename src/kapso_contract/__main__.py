@@ -1,5 +1,5 @@
-"""`python -m kapso_contract`: run the contract suite."""
+"""``python -m kapso_contract``."""
 
-from .runner import main
+from .cli import main
 
-raise SystemExit(main())
+main()

@@ -1,1 +1,0 @@
-"""Tests of the contract suite itself: it must fail, clearly, against broken servers."""

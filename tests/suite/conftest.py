@@ -1,4 +1,4 @@
-"""Make the repo root importable: the suite under test lives in `contract_tests/`."""
+"""The suite under test lives in ``contract_tests/`` at the repository root: make it importable."""
 
 from __future__ import annotations
 
