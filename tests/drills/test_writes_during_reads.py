@@ -1,14 +1,13 @@
-"""Drill: contacts added while a cursor walk is in progress.
+"""Drill: items added while a cursor walk is in progress.
 
-The walk must still return every contact that existed when it started,
-exactly once, whatever is inserted around the cursor (new contacts anywhere
-in the time span, and ties on the cursor's own created_at).
+The walk must still return every item that existed when it started, exactly
+once, whatever is inserted around the cursor (new items anywhere in the time
+span, and ties on the cursor's own first key).
 """
 
 from __future__ import annotations
 
-import random
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,11 +15,19 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from kapso_fake import create_app, decode_cursor, encode_cursor
+from kapso_contacts.contract import format_timestamp
+from kapso_fake.app import create_app
 
-from .conftest import KEY, PATH, client_for
+from .conftest import CONTRACT, KEY, PATH, client_for
 
 MAX_PAGES = 400
+MODE = CONTRACT.pagination.cursor
+FIRST_KEY = CONTRACT.order[0].field
+IDENTITY = CONTRACT.identity
+
+
+def ids(body: Any) -> list[str]:
+    return [item[IDENTITY] for item in CONTRACT.pagination.items.get(body)]
 
 
 class WalkWhileWriting(RuleBasedStateMachine):
@@ -29,81 +36,67 @@ class WalkWhileWriting(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.app = create_app(api_keys=[KEY], contacts=150, seed=13)
-        self.store = self.app.state.store
         self.client = client_for(self.app)
         self.params: dict[str, str] = {}
         self.cursor: str | None = None
         self.done = False
         self.seen: list[str] = []
         self.pages = 0
-        self.direction = "after"
+        self.direction = MODE.after.name
+        self.originals: set[str] = set()
 
     @initialize(
         limit=st.integers(1, 40),
-        has_customer=st.sampled_from([None, "true", "false"]),
+        has_customer=st.sampled_from([None, True, False]),
         backward=st.booleans(),
     )
-    def start(self, limit: int, has_customer: str | None, backward: bool) -> None:
-        self.params = {"limit": str(limit)}
+    def start(self, limit: int, has_customer: bool | None, backward: bool) -> None:
+        self.params = {MODE.limit.name: str(limit)}
+        filters = {} if has_customer is None else {"has_customer": has_customer}
         if has_customer is not None:
-            self.params["has_customer"] = has_customer
-        self.direction = "before" if backward else "after"
-        flag = None if has_customer is None else has_customer == "true"
-        existing = self.store.matching() if flag is None else self.store.matching(has_customer=flag)
-        self.originals = {c["id"] for c in existing}
-        if backward:  # start from beyond the oldest contact and walk towards the newest
-            self.cursor = self._cursor_below_everything()
+            self.params["has_customer"] = "true" if has_customer else "false"
+        existing = self.app.store.listing(**filters)
+        self.originals = {item[IDENTITY] for item in existing}
+        if backward:  # from below the oldest item towards the newest
+            self.direction = MODE.before.name
+            epoch = format_timestamp(datetime(1970, 1, 1, tzinfo=UTC))
+            self.cursor = self.app.store.cursors.encode(
+                (epoch, "0" * 8 + "-0000-0000-0000-" + "0" * 12)
+            )
             self.done = not existing
 
-    @staticmethod
-    def _cursor_below_everything() -> str:
-        return str(
-            encode_cursor("0001-01-01T00:00:00.000000Z", "00000000-0000-0000-0000-000000000000")
-        )
-
-    def _page(self) -> dict[str, Any]:
+    @precondition(lambda self: not self.done)
+    @rule()
+    def next_page(self) -> None:
         query = dict(self.params)
         if self.cursor is not None:
             query[self.direction] = self.cursor
         response = self.client.get(PATH, params=query)
         assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    @precondition(lambda self: not self.done)
-    @rule()
-    def next_page(self) -> None:
-        body = self._page()
+        body = response.json()
         self.pages += 1
         assert self.pages <= MAX_PAGES
-        ids = [c["id"] for c in body["data"]]
-        self.seen.extend(ids if self.direction == "after" else ids[::-1])
-        following = body["paging"]["next" if self.direction == "after" else "previous"]
-        self.cursor = following
-        self.done = following is None
+        forward = self.direction == MODE.after.name
+        self.seen.extend(ids(body) if forward else ids(body)[::-1])
+        self.cursor = (MODE.next if forward else MODE.previous).get(body)
+        self.done = self.cursor is None
 
-    @rule(n=st.integers(1, 25), seed=st.integers(0, 10**6))
-    def add_contacts(self, n: int, seed: int) -> None:
-        self.store.add_generated(n, seed)
+    @rule(n=st.integers(1, 25))
+    def add_items(self, n: int) -> None:
+        self.app.add_generated(n)
 
     @precondition(lambda self: self.cursor is not None and not self.done)
-    @rule(seed=st.integers(0, 10**6))
-    def add_ties_at_the_cursor(self, seed: int) -> None:
-        """Insert contacts created at the very instant the walk stopped at."""
+    @rule()
+    def add_ties_at_the_cursor(self) -> None:
+        """Insert items created at the very instant the walk stopped at."""
         assert self.cursor is not None
-        created_at, _ = decode_cursor(self.cursor)
-        when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-        rng = random.Random(seed)
+        first, _ = self.app.store.cursors.decode(self.cursor)
         for _ in range(3):
-            self.store.add_contact(
-                profile_name=f"tie {rng.random()}",
-                created_at=when,
-                customer_id=None,
-            )
+            self.app.add(**{FIRST_KEY: first})
 
     @invariant()
     def nothing_seen_twice(self) -> None:
-        assert len(self.seen) == len(set(self.seen)), "a contact came back twice"
+        assert len(self.seen) == len(set(self.seen)), "an item came back twice"
 
     def teardown(self) -> None:
         try:
@@ -112,8 +105,7 @@ class WalkWhileWriting(RuleBasedStateMachine):
                     break
                 self.next_page()
             missing = self.originals - set(self.seen)
-            assert not missing, f"{len(missing)} contacts that existed at the start were skipped"
-            assert len(self.seen) == len(set(self.seen))
+            assert not missing, f"{len(missing)} items that existed at the start were skipped"
         finally:
             self.client.close()
 
@@ -126,26 +118,25 @@ test_walk_while_writing = WalkWhileWriting.TestCase
 
 @pytest.mark.parametrize("limit", [1, 7, 100])
 def test_a_walk_with_writes_after_every_page(limit: int) -> None:
-    """The plain version: about limit / 2 contacts added after each page, one of them a tie.
+    """About limit / 2 items added after each page, and on every other page a tie with its last.
 
     Half of the inserts land ahead of the cursor, so the walk still ends.
     """
     app = create_app(api_keys=[KEY], contacts=300, seed=17)
-    store = app.state.store
-    originals = {c["id"] for c in store.matching()}
+    originals = {item[IDENTITY] for item in app.store.listing()}
     seen: list[str] = []
     with client_for(app) as client:
-        query = {"limit": str(limit)}
+        query = {MODE.limit.name: str(limit)}
         for page in range(2000):
             body = client.get(PATH, params=query).json()
-            seen.extend(c["id"] for c in body["data"])
-            store.add_generated(limit // 2, page)
-            if body["data"] and page % 2:
-                last = body["data"][-1]["created_at"]
-                at = datetime.fromisoformat(last.replace("Z", "+00:00"))
-                store.add_contact(profile_name="tie", created_at=at)
-            if body["paging"]["next"] is None:
+            seen.extend(ids(body))
+            app.add_generated(limit // 2)
+            items = CONTRACT.pagination.items.get(body)
+            if items and page % 2:
+                app.add(**{FIRST_KEY: items[-1][FIRST_KEY]})
+            after = MODE.next.get(body)
+            if after is None:
                 break
-            query["after"] = body["paging"]["next"]
-    assert len(seen) == len(set(seen)), "a contact came back twice"
-    assert originals <= set(seen), "a contact that existed at the start was skipped"
+            query[MODE.after.name] = after
+    assert len(seen) == len(set(seen)), "an item came back twice"
+    assert originals <= set(seen), "an item that existed at the start was skipped"
