@@ -458,11 +458,12 @@ class Spelling:
         return self.write(low), self.write(nanos - nanos % unit + unit)
 
 
+#: Those servers most often misread first (fractions, offsets), for a small budget.
 SPELLINGS = (
-    Spelling("Z"), Spelling("z", zone="z"), Spelling("t", separator="t"),
-    Spelling("+00:00", zone="+00:00"), Spelling("+05:30", zone="+05:30"),
-    Spelling("-03:00", zone="-03:00"), Spelling("0 digits", digits=0),
-    Spelling("3 digits", digits=3), Spelling("9 digits", digits=9),
+    Spelling("9 digits", digits=9), Spelling("3 digits", digits=3),
+    Spelling("+05:30", zone="+05:30"), Spelling("Z"), Spelling("-03:00", zone="-03:00"),
+    Spelling("0 digits", digits=0), Spelling("+00:00", zone="+00:00"),
+    Spelling("z", zone="z"), Spelling("t", separator="t"),
 )  # fmt: skip
 
 

@@ -52,6 +52,8 @@ def test_each_mode_answers_with_its_own_envelope(api: Api, anchor: Anchor) -> No
         _pages.same_sequence(
             window.ids[:3], old.ids, "a legacy page of a window", legacy.provenance
         )
+        last = legacy.first_page - 1 + -(-len(window.ids) // 3)
+        _pages.link_next(contract, old.headers, legacy.first_page, last, old.url)
     api.answered(old, legacy.provenance, "a small legacy page")
     api.answered(api.raw([]), contract.pagination.bare.provenance, "a request with no parameter")
 

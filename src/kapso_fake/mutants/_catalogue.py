@@ -16,10 +16,19 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from kapso_contacts.contract import Contract, FieldPath, Filter, Instant, Mode, Parameter, escape
+from kapso_contacts.contract import (
+    Contract,
+    FieldPath,
+    Filter,
+    Instant,
+    Mode,
+    Parameter,
+    Provenance,
+    escape,
+)
 
 from ..app import _links
-from ..store import Cursors, linked_value
+from ..store import Cursors
 from ._kit import (
     CRASH,
     Answer,
@@ -79,9 +88,7 @@ def _without(names: Callable[[Call], list[str]]) -> Handler:
 def _kept_by(filter_: Filter, keeps: Callable[[Any, Any], bool]) -> Select:
     """The listing under the call's other filters, then what ``keeps`` keeps of it."""
 
-    def field(item: Item) -> Any:  # a hidden field: the linked record's, through its link
-        if filter_.hidden:
-            return linked_value(filter_, item.get(filter_.through or ""))
+    def field(item: Item) -> Any:
         return FieldPath(filter_.field).get(item)
 
     async def select(call: Call, forward: Forward) -> list[Item]:
@@ -109,13 +116,14 @@ def filter_mutants(contract: Contract) -> Iterator[Mutant]:
     def ignores(name: str) -> Handler:
         return _without(lambda call: [name])
 
-    # A hidden field no item links to: what a wrong reading keeps cannot be told.
-    shown = [f for f in filters.values() if not f.hidden or f.through]
+    # What a wrong reading of a hidden field keeps (``customer.external_id``) cannot be told
+    # from the outside: its values are in no answer. Ignoring it can (an unknown value).
+    shown = [f for f in filters.values() if not f.hidden]
     yield from table(contract, "filter", [
         *((f"ignores-{_slug(f.parameter)}", f"{f.parameter} is ignored", [f.provenance],
            ignores(f.parameter)) for f in filters.values()),
         *((f"{_slug(f.parameter)}-{wrong}", f"{f.parameter} ({f.kind}) is read: {wrong}",
-           [f.provenance], relisted(given(f.parameter), _kept_by(f, keeps)))
+           [f.provenance], relisted(given(f.parameter), _kept_by(f, keeps)), "values")
           for f in shown for wrong, keeps in f.meaning.breakages.items()),
     ])  # fmt: skip
     yield from table(contract, "pair", [
@@ -330,7 +338,9 @@ def spelling_mutants(contract: Contract) -> Iterator[Mutant]:
         ("bound-nanoseconds-refused", "a date-time with over 6 fractional digits is refused",
          formats, date(lambda f, z: None if len(f) > 6 else (f, z))),
         ("leading-zero-read-in-octal", "an integer with a leading zero is read in octal: 010 is 8",
-         [contract.query.leading_zeros.provenance] * bool(integers), read(integers, octal)),
+         # Whether 010 is accepted is assumed; read, it is the documented integer 10.
+         [contract.query.leading_zeros.provenance, *(p.source_of("type") for p in integers[:1])],
+         read(integers, octal)),
         ("booleans-cast-the-rails-way", "booleans cast as Rails does: 1/t/yes/on true, else false",
          [contract.query.booleans.provenance] * bool(booleans), read(booleans, rails)),
     ])  # fmt: skip
@@ -620,16 +630,25 @@ def bound_and_rule_mutants(contract: Contract) -> Iterator[Mutant]:
         return handle
 
     integers = [p for p in contract.parameters.values() if p.schema.get("type") == "integer"]
+    legacy = contract.pagination.legacy
+
+    def broken(p: Parameter, bound: str, edge: int) -> list[Provenance]:
+        """The bound's promise; refusing the first legacy page also breaks legacy paging."""
+        first = p.name == legacy.page.name and edge == legacy.first_page
+        return [p.source_of(bound), *[legacy.provenance] * first]
+
     yield from table(contract, "bound", [
         (f"{p.name.replace('_', '-')}-{bound}-refused", f"{p.name}={edge} (its {bound}) is refused",
-         [p.source_of(bound)], as_past(p.name, edge, step))
+         broken(p, bound, edge), as_past(p.name, edge, step))
         for p in integers
         for bound, edge, step in (("maximum", p.maximum, 1), ("minimum", p.minimum, -1))
         if edge is not None
     ])  # fmt: skip
+    # A 500 is never an answer (the operation documents none): whatever the rule's reading.
+    responses = spec_node(contract, contract.operation_pointer + "/responses")
     yield from table(contract, "rule", [
         (f"{rule.id}-crashes", f"a 500 when {rule.describe()} come together",
-         [rule.provenance], crash_on(rule.triggered_by))
+         [rule.provenance, responses], crash_on(rule.triggered_by))
         for rule in contract.rules
     ])  # fmt: skip
 
