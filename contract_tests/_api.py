@@ -20,11 +20,17 @@ import httpx
 import jsonschema_rs
 from _pytest.outcomes import Skipped
 
-from kapso_contacts.contract import Assessment, Contract, Provenance, assess, to_query_value
+from kapso_contacts.contract import (
+    Assessment,
+    Contract,
+    Provenance,
+    assess,
+    to_query_value,
+)
 
 from . import _pages
 from ._run import BudgetExhausted, Run
-from ._verdicts import answer, explained, promise, served_verdict, snippet
+from ._verdicts import answer, explained, promise, served_by, served_verdict, snippet
 
 # Headers any HTTP server or proxy may add; they say nothing about this API.
 GENERIC_HEADERS = frozenset(
@@ -326,7 +332,7 @@ class Api:
             sized = None if size_once and after else size
             page = self.answered(
                 self.get(**query, **{cursor.limit.name: sized, cursor.after.name: after}),
-                cursor.provenance,
+                served_by(self.contract, {cursor.limit.name: size}, cursor.provenance),
                 "a cursor page of valid parameters",
             )
             promise(
@@ -366,7 +372,7 @@ class Api:
         while True:
             page = self.answered(
                 self.get(**query, **{legacy.page.name: number, legacy.per_page.name: size}),
-                legacy.provenance,
+                served_by(self.contract, {legacy.per_page.name: size}, legacy.provenance),
                 "a legacy page within the documented limits",
             )
             pages.append(page)

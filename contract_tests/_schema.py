@@ -28,11 +28,19 @@ from schemathesis import Case, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure
 
-from kapso_contacts.contract import Contract, Readable, to_query_value
+from kapso_contacts.contract import Contract, Readable, assess, to_query_value
 
 from ._api import schema_promise
 from ._pages import one_page
-from ._verdicts import AssumptionMismatch, answer, broken, explained, first_line, served_verdict
+from ._verdicts import (
+    AssumptionMismatch,
+    answer,
+    broken,
+    explained,
+    first_line,
+    served_by,
+    served_verdict,
+)
 
 SETTINGS = Path(__file__).with_name("schemathesis.toml")
 #: Schemathesis' checks that judge a status by "schema-valid or not" alone.
@@ -136,7 +144,9 @@ def judge(
             return False
         return True
 
-    served = contract.pagination.cursor.provenance
+    values = assess(contract, pairs, readable=readable).values
+    served = served_by(contract, values, contract.pagination.cursor.provenance)
+    found = len(mismatches)
     if status not in (
         401,
         429,
@@ -153,7 +163,8 @@ def judge(
                 known=known,
             )
         )
-        if status == contract.success_status:
+        # A mismatch says the server read the query otherwise: no reading of ours to page by.
+        if status == contract.success_status and fine and len(mismatches) == found:
             page = lambda c: one_page(c, served_verdict(c, pairs, readable), response.headers, body)  # noqa: E731
             run(lambda: explained(contract, page, known))
     else:

@@ -16,7 +16,7 @@ check over `assess`: served, or refused with the refusal's status and body.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -160,6 +160,20 @@ def explained(
         raise AssumptionMismatch(
             f"{first_line(str(failure))} (as the reading {reading} has it)", fact
         ) from None
+
+
+def served_by(contract: Contract, values: Mapping[str, Any], why: Provenance) -> Provenance:
+    """Why a query of typed ``values`` is served: at an assumed bound of an integer parameter
+    (``per_page=1``), that bound, so that its refusal is a mismatch there; else ``why``."""
+    for name, value in values.items():
+        parameter = contract.parameters.get(name)
+        if parameter is None or not isinstance(value, int):
+            continue
+        for bound in ("minimum", "maximum"):
+            provenance = parameter.source_of(bound)
+            if value == getattr(parameter, bound) and not provenance.documented:
+                return provenance
+    return why
 
 
 def served_verdict(

@@ -11,7 +11,7 @@ from . import _pages
 from ._api import Api, Walk
 from ._data import Anchor, Edge, Window, page_sizes, size_edges, windows
 from ._run import Run, suite_contract
-from ._verdicts import promise
+from ._verdicts import promise, served_by
 
 CONTRACT = suite_contract()
 CURSOR, LEGACY = CONTRACT.pagination.cursor, CONTRACT.pagination.legacy
@@ -168,11 +168,12 @@ def test_legacy_pages_are_slices_at_every_edge_of_per_page(
     size, total = edge.size, len(window.ids)
     last = legacy.first_page + max(1, -(-total // size)) - 1
     largest = min(legacy.max_window.value // size, legacy.max_page or legacy.max_window.value)
+    served = served_by(contract, {legacy.per_page.name: size}, legacy.provenance)
     for number in sorted({legacy.first_page, min(last, largest), largest}):
         sized = None if edge.by_default else size
         page = api.answered(
             api.get(**window.query(), **{legacy.page.name: number, legacy.per_page.name: sized}),
-            legacy.provenance,
+            served,
             f"legacy page {number}",
         )
         start = (number - legacy.first_page) * size

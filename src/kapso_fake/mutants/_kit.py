@@ -150,8 +150,12 @@ class Worn:
         return getattr(self.app, name)  # ``store``, ``requests``... stay reachable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one ASGI event (other paths and lifespan events pass through)."""
-        if scope["type"] != "http" or scope["path"] != self.contract.path:
+        """Serve one ASGI event (other paths, methods and lifespan events pass through)."""
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.contract.path
+            or scope["method"] not in ("GET", "HEAD")
+        ):
             return await self.app(scope, receive, send)  # type: ignore[no-any-return]
         raw = bytes(scope.get("query_string", b""))
         headers = _decoded(scope["headers"])
