@@ -200,7 +200,7 @@ def test_an_empty_result_is_an_empty_page_in_both_modes(run: Run, api: Api, enou
     cursor, legacy = contract.pagination.cursor, contract.pagination.legacy
     empty = enough.empty()
     if empty is None:
-        run.miss("empty", "", "no two of the newest items have different instants")
+        run.miss("empty", "cursor and legacy", "no two of the newest items have different instants")
         pytest.skip("no empty window")
     page = api.answered(
         api.get(**empty.query(), **{cursor.limit.name: cursor.limit.maximum}),
@@ -238,7 +238,11 @@ def test_ties_are_broken_one_way_across_page_boundaries(run: Run, api: Api, enou
     contract = api.contract
     group = enough.tie()
     if group is None:
-        run.miss("ties", "", f"no two of the newest {len(enough.items)} items share an instant")
+        run.miss(
+            "ties",
+            "across page boundaries",
+            f"no two of the newest {len(enough.items)} items share an instant",
+        )
         pytest.skip("no ties among the newest items")
     tied = enough.window(group[0] - 1, group[1] + 1)
     size = contract.pagination.cursor.limit.minimum or 1
