@@ -20,13 +20,7 @@ import httpx
 import jsonschema_rs
 from _pytest.outcomes import Skipped
 
-from kapso_contacts.contract import (
-    Assessment,
-    Contract,
-    Provenance,
-    assess,
-    to_query_value,
-)
+from kapso_contacts.contract import Assessment, Contract, Provenance, assess, to_query_value
 
 from . import _pages
 from ._run import BudgetExhausted, Run

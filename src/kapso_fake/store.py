@@ -137,6 +137,10 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: Reads remembered at most (a page of rows each); more forget them all.
+_REMEMBERED = 512
+
+
 class Store:
     """The items of one contract in an in-memory SQLite table; every call holds one lock."""
 
@@ -150,6 +154,9 @@ class Store:
         self._reads = [(f, None if f.hidden else FieldPath(f.field)) for f in self._filters]
         self._omit_nulls = contract.item.nulls.value == "omitted"
         self._lock = threading.Lock()
+        # Answers to reads since the last write: CI asks the same pages again and again, and
+        # a filtered page scans until it has found its items.
+        self._answers: dict[tuple[str, tuple[Any, ...]], list[tuple[Any, ...]]] = {}
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         columns = ", ".join([*self._keys, *self._columns.values()])
         self._db.execute(f"CREATE TABLE items (body TEXT NOT NULL, {columns})")
@@ -230,6 +237,7 @@ class Store:
             ValueError: two items share a place in the listing (the same keyset).
         """
         with self._lock:
+            self._answers.clear()
             bulk = self._db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
             before = self._db.total_changes
             try:
@@ -252,6 +260,7 @@ class Store:
     def clear(self) -> None:
         """Remove every item."""
         with self._lock:
+            self._answers.clear()
             self._db.execute("DELETE FROM items")
 
     # -- reading ----------------------------------------------------------------
@@ -296,11 +305,20 @@ class Store:
             " LIMIT ? OFFSET ?) AS chosen JOIN items AS i ON i.rowid = chosen.rowid"
             f" ORDER BY {', '.join(f'i.{term}' for term in terms)}"
         )
-        return list(self._db.execute(sql, [*args, limit, offset]))
+        return self._read(sql, [*args, limit, offset])
 
     def _exists(self, where: str, args: list[Any], keyset: Keyset, toward_end: bool) -> bool:
         sql = f"SELECT 1 FROM items WHERE {where} AND {self._beyond(toward_end)} LIMIT 1"  # noqa: S608
-        return self._db.execute(sql, [*args, *self._args(keyset)]).fetchone() is not None
+        return bool(self._read(sql, [*args, *self._args(keyset)]))
+
+    def _read(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        """The rows of a read, remembered until the next write (the lock is held)."""
+        key = (sql, tuple(args))
+        if key not in self._answers:
+            if len(self._answers) >= _REMEMBERED:
+                self._answers.clear()
+            self._answers[key] = list(self._db.execute(sql, args))
+        return self._answers[key]
 
     def cursor_page(
         self,
@@ -340,16 +358,14 @@ class Store:
         where, args = self.where(filters)
         with self._lock:
             rows = self._select(where, args, limit=per_page, offset=max(page - first, 0) * per_page)
-            total = self._db.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()  # noqa: S608
-        return _page(rows), int(total[0])
+            total = self._read(f"SELECT COUNT(*) FROM items WHERE {where}", args)  # noqa: S608
+        return _page(rows), int(total[0][0])
 
     def count(self, filters: Mapping[str, Any] | None = None) -> int:
         """How many items match typed filter values (all when None)."""
         where, args = self.where(filters or {})
         with self._lock:
-            return int(
-                self._db.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()[0]  # noqa: S608
-            )
+            return int(self._read(f"SELECT COUNT(*) FROM items WHERE {where}", args)[0][0])  # noqa: S608
 
     def listing(self, **filters: Any) -> list[dict[str, Any]]:
         """Every item matching the filters, in API order (the ground truth).

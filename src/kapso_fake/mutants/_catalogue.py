@@ -346,7 +346,8 @@ def spelling_mutants(contract: Contract) -> Iterator[Mutant]:
          formats, date(lambda f, z: None if len(f) > 6 else (f, z))),
         ("leading-zero-read-in-octal", "an integer with a leading zero is read in octal: 010 is 8",
          # Whether 010 is accepted is assumed; read, it is the documented integer 10.
-         [contract.query.leading_zeros.provenance, *(p.source_of("type") for p in integers[:1])],
+         [contract.query.leading_zeros.provenance, *(p.source_of("type") for p in integers[:1])]
+         * bool(integers),
          read(integers, octal)),
         ("booleans-cast-the-rails-way", "booleans cast as Rails does: 1/t/yes/on true, else false",
          [contract.query.booleans.provenance] * bool(booleans), read(booleans, rails)),
