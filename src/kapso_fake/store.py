@@ -53,6 +53,10 @@ class CursorError(ValueError):
     """A cursor this server cannot read; the message says why."""
 
 
+#: Reads (a page of rows each) and cursors remembered at most; more forget them all.
+_REMEMBERED = 512
+
+
 class Cursors:
     """URL-safe Base64 of ``{"values": [...], "columns": [...]}``: a keyset of the listing order."""
 
@@ -62,6 +66,7 @@ class Cursors:
         self._dates = tuple(contract.item.fields[c].format == "date-time" for c in self.columns)
         self._uuids = tuple(contract.item.fields[c].format == "uuid" for c in self.columns)
         self._tail = '],"columns":' + _JSON(list(self.columns)) + "}"
+        self._decoded: dict[str, Keyset] = {}  # a cursor is read twice a request, walks repeat
 
     def key_of(self, item: Mapping[str, Any]) -> Keyset:
         """An item's keyset, each value in its stored form.
@@ -92,6 +97,8 @@ class Cursors:
         Raises:
             CursorError: not Base64 JSON of a keyset this server issues.
         """
+        if cursor in self._decoded:
+            return self._decoded[cursor]
         body = cursor.rstrip("=").replace("-", "+").replace("_", "/")
         try:
             raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
@@ -109,6 +116,9 @@ class Cursors:
             raise CursorError(f"is not a cursor of this listing ({exc})") from exc
         if list(keyset) != values:
             raise CursorError("is not a cursor this server issued")
+        if len(self._decoded) >= _REMEMBERED:
+            self._decoded.clear()
+        self._decoded[cursor] = keyset
         return keyset
 
     def readable(self, name: str, cursor: str) -> bool:
@@ -135,10 +145,6 @@ def linked_value(filter_: Filter, link: Any) -> str | None:
 def quoted(name: str) -> str:
     """``name`` as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
-
-
-#: Reads remembered at most (a page of rows each); more forget them all.
-_REMEMBERED = 512
 
 
 class Store:
