@@ -83,9 +83,9 @@ def generate(output: Path, spec: Path = SPEC) -> None:
         json.dumps(loaded, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     filters = package / "filters.py"
-    # The contract reads the spec for filters.py and imports the generated package: the one
-    # just written, so that generation never depends on an earlier output.
-    sys.path.insert(0, str(output))
+    # The contract reads the spec for filters.py. Importing it imports the installed generated
+    # package (`kapso_contacts` re-exports its filters), never the one being written: a
+    # half-written package has no filters.py yet.
     filters.write_text(filters_module(loaded), encoding="utf-8")
     ruff = Path(sys.executable).parent / "ruff"
     subprocess.run(
@@ -108,8 +108,7 @@ def filters_module(spec: dict[str, Any]) -> str:
     The list operation is the one the contract reads (the GET with `x-kapso-pagination`), and
     the `TypedDict` is named after its item schema (`Contact` -> `ContactFilters`).
     """
-    # Imported here, not at the top: the contract imports the generated package, which
-    # `generate` has just written (see there).
+    # Imported here, not at the top: it imports the installed generated package (see generate).
     from kapso_contacts.contract import Contract
 
     contract = Contract.read(spec)
