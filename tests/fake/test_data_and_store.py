@@ -112,6 +112,18 @@ def test_the_store_inserts_counts_and_clears() -> None:
     assert store.count() == 0 and store.listing() == [] and store.newest_key() is None
 
 
+def test_a_page_asked_again_after_a_write_shows_the_write() -> None:
+    store = Store(CONTRACT)
+    generator = Generator(CONTRACT, 1)
+    store.insert([store.row(*generator.item()) for _ in range(3)])
+    before = store.cursor_page({}, 10)
+    assert store.cursor_page({}, 10) == before  # remembered: the same answer
+    store.insert([store.row(*generator.item()) for _ in range(2)])
+    assert len(store.cursor_page({}, 10).bodies) == 5 and store.count() == 5
+    store.clear()
+    assert store.cursor_page({}, 10).bodies == [] and store.count() == 0
+
+
 # -- cursors --------------------------------------------------------------------
 
 
