@@ -96,12 +96,24 @@ def filtered(
 def test_each_filter_keeps_exactly_its_items(run: Run, api: Api, enough: Anchor, name: str) -> None:
     """Each value its kind finds worth trying, on the newest window: sound, complete, in order."""
     window = newest(api, enough)
-    values = values_of(api, window, name)
+    rule = api.contract.filters[name]
+    boolean = rule.meaning.value == "boolean"
+    values = [True, False] if boolean else values_of(api, window, name)
     if not values:
         run.miss("filters", name, "no value to try among the newest items")
         pytest.skip(f"no value of {name} to try")
-    for value in values:
+    walks = [
         filtered(api, window, {name: value}, largest(api), f"the walk filtered by {name}")
+        for value in values
+    ]
+    if boolean and all(walk is not None for walk in walks):  # true and false split the window
+        yes, no = (set(walk.ids) for walk in walks if walk is not None)
+        promise(
+            not yes & no and yes | no == set(window.ids),
+            rule.provenance,
+            f"{name}=true and {name}=false split the window of {len(window.ids)} items;"
+            f" {len(yes & no)} are in both, {len(set(window.ids) - yes - no)} in neither",
+        )
     run.hit("filters", name)
 
 
